@@ -1,0 +1,33 @@
+/** Secrets and endpoints come from the environment; everything else from the config file. */
+import { z } from 'zod';
+
+const optionalText = z.string().trim().min(1).optional().catch(undefined);
+const url = (name: string) => z.string().trim().url(`${name} must be a URL like https://example.com`).optional();
+
+export const envSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgresql://')
+    .optional(),
+  CONFIG_FILE: z.string().trim().min(1).default('complaint-bot.example.yaml'),
+  DATA_DIR: z.string().trim().min(1).default('./data'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  TELEGRAM_BOT_TOKEN: z.string().trim().regex(/^\d+:[\w-]+$/, 'TELEGRAM_BOT_TOKEN must look like 123456:ABC-DEF…').optional(),
+  TELEGRAM_API_ROOT: url('TELEGRAM_API_ROOT'),
+  TELEGRAM_WEBHOOK_URL: url('TELEGRAM_WEBHOOK_URL'),
+  TELEGRAM_WEBHOOK_SECRET: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{1,256}$/, 'TELEGRAM_WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and - (1–256 characters)')
+    .optional(),
+  FEISHU_APP_ID: z.string().trim().min(1).optional(),
+  FEISHU_APP_SECRET: z.string().trim().min(1).optional(),
+  FEISHU_DOMAIN: z.string().trim().default('https://open.feishu.cn'),
+  FEISHU_EVENT_MODE: z.enum(['ws', 'http'], { message: 'FEISHU_EVENT_MODE must be "ws" or "http"' }).default('ws'),
+  FEISHU_ENCRYPT_KEY: z.string().trim().min(1).optional(),
+  FEISHU_VERIFICATION_TOKEN: optionalText,
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type Env = z.infer<typeof envSchema>;
