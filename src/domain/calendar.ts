@@ -155,6 +155,7 @@ export function validateCalendar(cal: BusinessCalendar): string[] {
     (Array.isArray(cal.workingDays) && cal.workingDays.length > 0) ||
     (Array.isArray(cal.makeUpWorkdays) && cal.makeUpWorkdays.length > 0);
   if (!hasDays) problems.push('calendar has no working time: no workingDays and no makeUpWorkdays');
+  else if (hours.length === 0) problems.push('calendar has no working time: no workingHours');
   return problems;
 }
 
@@ -277,7 +278,7 @@ export function localDateOf(at: Date, cal: BusinessCalendar): string {
   return dayNumberToIso(localDayNumber(at, compile(cal)));
 }
 
-/** Whether a local date 'YYYY-MM-DD' is a working day (holiday > make-up day > weekday rule). */
+/** Whether a local date 'YYYY-MM-DD' is a working day (holidays off, make-up days on, else by weekday). */
 export function isWorkingDate(localDate: string, cal: BusinessCalendar): boolean {
   const day = parseIsoDate(localDate);
   if (day === null) throw new RangeError(`not a 'YYYY-MM-DD' date: ${JSON.stringify(localDate)}`);

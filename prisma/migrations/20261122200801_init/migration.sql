@@ -57,6 +57,7 @@ CREATE TABLE "Complaint" (
     "firstReplyDueAt" TIMESTAMP(3) NOT NULL,
     "resolveDueAt" TIMESTAMP(3) NOT NULL,
     "hardLimitAt" TIMESTAMP(3) NOT NULL,
+    "intakeDueAt" TIMESTAMP(3),
     "acceptedAt" TIMESTAMP(3),
     "handlerOpenId" TEXT,
     "handlerName" TEXT,

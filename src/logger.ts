@@ -1,0 +1,8 @@
+/** Structured logging (pino): one JSON line per event, with the context that explains it. */
+import { pino } from 'pino';
+
+export type Logger = pino.Logger;
+
+export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info'): Logger {
+  return pino({ level, base: { app: 'complaint-bot' } });
+}

@@ -1,0 +1,320 @@
+/**
+ * HTTP side of the emulator: the Open API routes the bot uses, the long-connection endpoint,
+ * token checks, rate-limit injection and call recording.
+ */
+import { randomBytes } from 'node:crypto';
+import * as http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { LongConnectionHub } from './long-connection.ts';
+import { ApiError, isObject, type Store } from './store.ts';
+import type { JsonObject, RateLimitOptions, RateLimitRequest, RecordedCall } from './types.ts';
+
+export interface HttpServerDeps {
+  appId: string;
+  appSecret: string;
+  tenantKey: string;
+  store: Store;
+  hub: LongConnectionHub;
+  now: () => number;
+  /** Called once per request, after it was answered. */
+  onCall: (call: Omit<RecordedCall, 'seq'>) => void;
+  /** Returns options when this request must be rate limited (and consumes one injection). */
+  takeRateLimit: (req: RateLimitRequest) => RateLimitOptions | undefined;
+}
+
+interface ParsedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  rawBody: Buffer;
+  body: unknown;
+  files: Map<string, { filename: string; contentType: string; bytes: Buffer }>;
+}
+
+interface Reply {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+type Handler = (req: ParsedRequest, params: Record<string, string>) => Reply | Promise<Reply>;
+
+interface Route {
+  method: string;
+  pattern: string;
+  regex: RegExp;
+  keys: string[];
+  auth: boolean;
+  handler: Handler;
+}
+
+export function compilePathTemplate(pattern: string): { regex: RegExp; keys: string[] } {
+  const keys: string[] = [];
+  const src = pattern
+    .split('/')
+    .map((seg) => {
+      if (seg.startsWith(':')) {
+        keys.push(seg.slice(1));
+        return '([^/]+)';
+      }
+      return seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('/');
+  return { regex: new RegExp(`^${src}/?$`), keys };
+}
+
+const ok = (data: unknown): Reply => ({ status: 200, body: { code: 0, msg: 'success', data } });
+
+export class FeishuHttpServer {
+  private readonly server: http.Server;
+  private readonly sockets = new Set<Socket>();
+  private readonly routes: Route[] = [];
+  private stopping = false;
+
+  constructor(private readonly deps: HttpServerDeps) {
+    this.server = http.createServer((req, res) => {
+      this.handle(req, res).catch((err: unknown) => {
+        if (!res.headersSent) {
+          res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
+        }
+        res.end(JSON.stringify({ code: 1, msg: `feishu emulator internal error: ${(err as Error).message}` }));
+      });
+    });
+    this.server.on('connection', (s: Socket) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
+    this.server.on('upgrade', (req, socket, head) => deps.hub.handleUpgrade(req, socket, head));
+    this.defineRoutes();
+  }
+
+  async listen(host: string, port: number): Promise<AddressInfo> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    return this.server.address() as AddressInfo;
+  }
+
+  get hostPort(): string {
+    const a = this.server.address() as AddressInfo | null;
+    if (!a) throw new Error('server not listening');
+    return `${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`;
+  }
+
+  /** Stop accepting requests and close every connection (including upgraded WebSockets). */
+  async close(): Promise<void> {
+    this.stopping = true;
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections();
+    for (const s of this.sockets) s.destroy();
+    await closed;
+  }
+
+  // ---- routes ------------------------------------------------------------------------------------
+
+  private route(method: string, pattern: string, auth: boolean, handler: Handler): void {
+    const { regex, keys } = compilePathTemplate(pattern);
+    this.routes.push({ method, pattern, regex, keys, auth, handler });
+  }
+
+  private defineRoutes(): void {
+    const { store, appId, appSecret, tenantKey, hub } = this.deps;
+    const shape = (m: Parameters<Store['apiShape']>[0]) => store.apiShape(m, appId, tenantKey);
+
+    this.route('POST', '/open-apis/auth/v3/tenant_access_token/internal', false, (req) => {
+      const b = isObject(req.body) ? req.body : {};
+      if (typeof b['app_id'] !== 'string' || typeof b['app_secret'] !== 'string') {
+        return { status: 400, body: { code: 10003, msg: 'invalid param' } };
+      }
+      if (b['app_id'] !== appId) return { status: 400, body: { code: 10003, msg: 'invalid param: app_id not found' } };
+      if (b['app_secret'] !== appSecret) return { status: 400, body: { code: 10014, msg: 'app secret invalid' } };
+      const { token, expire } = store.issueTenantToken();
+      return { status: 200, body: { code: 0, msg: 'ok', tenant_access_token: token, expire } };
+    });
+
+    this.route('POST', '/callback/ws/endpoint', false, (req) => {
+      const b = isObject(req.body) ? req.body : {};
+      if (b['AppID'] !== appId || b['AppSecret'] !== appSecret) {
+        // 514 = ErrorCode.auth_failed in the SDK: it gives up instead of retrying forever.
+        return { status: 200, body: { code: 514, msg: 'auth failed: invalid AppID or AppSecret', data: {} } };
+      }
+      return { status: 200, body: { code: 0, msg: 'ok', data: hub.issueEndpoint(this.hostPort) } };
+    });
+
+    this.route('POST', '/open-apis/im/v1/messages', true, (req) => ok(shape(store.createMessage(req.query, req.body))));
+
+    this.route('GET', '/open-apis/im/v1/messages/:message_id', true, (_req, p) => {
+      const m = store.getRaw(p['message_id']!);
+      if (!m) throw new ApiError(400, 230001, `Your request contains an invalid request parameter, ext=invalid message_id`);
+      return ok({ items: [shape(m)] });
+    });
+
+    this.route('PATCH', '/open-apis/im/v1/messages/:message_id', true, (req, p) => {
+      store.patchMessage(p['message_id']!, req.body);
+      return ok({});
+    });
+
+    this.route('DELETE', '/open-apis/im/v1/messages/:message_id', true, (_req, p) => {
+      store.deleteMessage(p['message_id']!);
+      return ok({});
+    });
+
+    this.route('POST', '/open-apis/im/v1/messages/:message_id/reply', true, (req, p) =>
+      ok(shape(store.replyMessage(p['message_id']!, req.body))),
+    );
+
+    this.route('POST', '/open-apis/im/v1/images', true, (req) => {
+      const b = isObject(req.body) ? req.body : {};
+      const img = store.addImage(b['image_type'], req.files.get('image'));
+      return ok({ image_key: img.imageKey });
+    });
+
+    this.route('POST', '/open-apis/interactive/v1/card/update', true, (req) => {
+      store.delayedUpdate(req.body);
+      return { status: 200, body: { code: 0, msg: 'success' } };
+    });
+  }
+
+  // ---- request handling --------------------------------------------------------------------------
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const at = this.deps.now();
+    const parsed = await this.parse(req);
+    const reply = await this.dispatch(parsed);
+    const logId = randomBytes(12).toString('hex');
+    res.writeHead(reply.status, {
+      'content-type': 'application/json; charset=utf-8',
+      'x-tt-logid': logId,
+      ...(reply.headers ?? {}),
+    });
+    res.end(JSON.stringify(reply.body));
+    this.deps.onCall({
+      method: parsed.method,
+      path: parsed.path,
+      query: parsed.query,
+      headers: parsed.headers,
+      body: parsed.body instanceof BadBody ? parsed.rawBody.toString('utf8') : parsed.body,
+      at,
+      status: reply.status,
+      response: reply.body,
+    });
+  }
+
+  private async dispatch(req: ParsedRequest): Promise<Reply> {
+    if (this.stopping) return { status: 503, body: { code: 1, msg: 'feishu emulator is stopping' } };
+    if (req.body instanceof BadBody) return { status: 400, body: { code: 9499, msg: `Bad Request: ${req.body.reason}` } };
+
+    let route: Route | undefined;
+    let params: Record<string, string> = {};
+    let pathMatched = false;
+    for (const r of this.routes) {
+      const m = r.regex.exec(req.path);
+      if (!m) continue;
+      pathMatched = true;
+      if (r.method !== req.method) continue;
+      route = r;
+      params = Object.fromEntries(r.keys.map((k, i) => [k, decodeURIComponent(m[i + 1] ?? '')]));
+      break;
+    }
+    if (!route) {
+      return pathMatched
+        ? { status: 405, body: { code: 405, msg: `method ${req.method} not allowed on ${req.path}` } }
+        : { status: 404, body: { code: 404, msg: `404 page not found (feishu emulator has no ${req.method} ${req.path})` } };
+    }
+
+    const limited = this.deps.takeRateLimit({ method: req.method, path: req.path, query: req.query });
+    if (limited) {
+      return {
+        status: limited.httpStatus ?? 429,
+        body: { code: 99991400, msg: 'request trigger frequency limit' },
+        headers: {
+          'x-ogw-ratelimit-limit': '50',
+          'x-ogw-ratelimit-reset': String(limited.resetSeconds ?? 1),
+        },
+      };
+    }
+
+    if (route.auth) {
+      const auth = req.headers['authorization'];
+      const m = auth ? /^Bearer\s+(\S+)$/i.exec(auth) : null;
+      if (!m) {
+        return {
+          status: 400,
+          body: { code: 99991661, msg: 'Missing access token for authorization. Please make a request with token attached.' },
+        };
+      }
+      if (!this.deps.store.isValidToken(m[1]!)) {
+        return {
+          status: 400,
+          body: { code: 99991663, msg: 'Invalid access token for authorization (invalid tenant access token).' },
+        };
+      }
+    }
+
+    try {
+      return await route.handler(req, params);
+    } catch (err) {
+      if (err instanceof ApiError) {
+        return { status: err.httpStatus, body: { code: err.code, msg: err.message, ...err.extra } };
+      }
+      throw err;
+    }
+  }
+
+  private async parse(req: http.IncomingMessage): Promise<ParsedRequest> {
+    const url = new URL(req.url ?? '/', 'http://emulator');
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const rawBody = Buffer.concat(chunks);
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) {
+      if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+    }
+    const query: Record<string, string> = {};
+    for (const [k, v] of url.searchParams) query[k] = v;
+    const files = new Map<string, { filename: string; contentType: string; bytes: Buffer }>();
+    const ct = headers['content-type'] ?? '';
+    let body: unknown;
+    if (rawBody.length === 0) {
+      body = undefined;
+    } else if (ct.startsWith('multipart/form-data')) {
+      try {
+        const form = await new Response(rawBody, { headers: { 'content-type': ct } }).formData();
+        const fields: JsonObject = {};
+        for (const [k, v] of form.entries()) {
+          if (typeof v === 'string') {
+            fields[k] = v;
+          } else {
+            const bytes = Buffer.from(await v.arrayBuffer());
+            const f = { filename: v.name, contentType: v.type || 'application/octet-stream', bytes };
+            files.set(k, f);
+            fields[k] = { filename: f.filename, contentType: f.contentType, size: bytes.length };
+          }
+        }
+        body = fields;
+      } catch (err) {
+        body = new BadBody(`invalid multipart body: ${(err as Error).message}`);
+      }
+    } else {
+      const text = rawBody.toString('utf8');
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = ct.includes('json') ? new BadBody('invalid JSON body') : text;
+      }
+    }
+    return { method: (req.method ?? 'GET').toUpperCase(), path: url.pathname, query, headers, rawBody, body, files };
+  }
+}
+
+class BadBody {
+  constructor(readonly reason: string) {}
+  toJSON(): string {
+    return `<unparseable body: ${this.reason}>`;
+  }
+}
