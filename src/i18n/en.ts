@@ -66,6 +66,7 @@ export const en: Record<MessageKey, string> = {
   'staff.toast.badRequest': 'Unrecognised action; please refresh the card',
   'staff.toast.notFound': 'Complaint not found',
   'staff.toast.current': '{number} is now: {status}',
+  'staff.toast.processing': 'Working on it; the card will update shortly',
   'staff.toast.error': 'Something failed; please try again',
   'channel.telegram': 'Telegram',
   'channel.wechat': 'WeChat',

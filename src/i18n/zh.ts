@@ -64,6 +64,7 @@ export const zh = {
   'staff.toast.badRequest': '无法识别的操作，请刷新卡片',
   'staff.toast.notFound': '找不到这条投诉',
   'staff.toast.current': '{number} 当前状态：{status}',
+  'staff.toast.processing': '正在处理，卡片稍后更新',
   'staff.toast.error': '处理失败，请稍后重试',
   'channel.telegram': 'Telegram',
   'channel.wechat': '微信',

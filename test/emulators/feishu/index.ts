@@ -332,9 +332,12 @@ export class FeishuEmulator {
 
   // ---- long connection -----------------------------------------------------------------------------
 
-  /** Resolves once an SDK WSClient is connected. */
-  waitForWsClient(timeoutMs = 5000): Promise<void> {
-    return this.hub.waitForClient(timeoutMs);
+  /**
+   * Resolves once `minClients` SDK WSClients are connected and ready (a client is ready once its
+   * first ping arrived: the SDK attaches its frame listener only after the socket opened).
+   */
+  waitForWsClient(timeoutMs = 5000, minClients = 1): Promise<void> {
+    return this.hub.waitForClient(timeoutMs, minClients);
   }
 
   get wsClients(): WsClientInfo[] {

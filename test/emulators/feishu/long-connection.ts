@@ -95,6 +95,8 @@ export interface WsClientInfo {
   connectedAt: number;
   pings: number;
   open: boolean;
+  /** The client has sent its first ping, so its message listener is attached (see {@link LongConnectionHub}). */
+  ready: boolean;
 }
 
 /** Decoded ACK of a pushed event. */
@@ -179,7 +181,7 @@ export class LongConnectionHub {
     const conn: Conn = {
       socket,
       serviceId: Number(ticket.serviceId),
-      info: { id: this.nextConnId++, deviceId: ticket.deviceId, connectedAt: this.opts.now(), pings: 0, open: true },
+      info: { id: this.nextConnId++, deviceId: ticket.deviceId, connectedAt: this.opts.now(), pings: 0, open: true, ready: false },
     };
     this.conns.push(conn);
     socket.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => this.onMessage(conn, toBuffer(data)));
@@ -198,7 +200,6 @@ export class LongConnectionHub {
         }
       }
     });
-    for (const w of [...this.clientWaiters]) w();
   }
 
   private onMessage(conn: Conn, buf: Buffer): void {
@@ -212,7 +213,11 @@ export class LongConnectionHub {
     if (frame.method === FRAME_METHOD_CONTROL) {
       if (type === 'ping') {
         conn.info.pings++;
-        this.sendPong(conn, this.opts.getClientConfig());
+        this.sendPong(conn, this.opts.getClientConfig()).catch(() => undefined);
+        if (!conn.info.ready) {
+          conn.info.ready = true;
+          for (const w of [...this.clientWaiters]) w();
+        }
       }
       return;
     }
@@ -262,27 +267,37 @@ export class LongConnectionHub {
     });
   }
 
+  private readyConns(): Conn[] {
+    return this.conns.filter((c) => c.info.ready && c.socket.readyState === WebSocket.OPEN);
+  }
+
+  /** Connected clients that are ready to receive events. */
   get clientCount(): number {
-    return this.conns.filter((c) => c.socket.readyState === WebSocket.OPEN).length;
+    return this.readyConns().length;
   }
 
   clients(): WsClientInfo[] {
     return this.conns.map((c) => ({ ...c.info }));
   }
 
-  /** Resolves once at least one SDK client is connected. */
-  waitForClient(timeoutMs: number): Promise<void> {
-    if (this.clientCount > 0) return Promise.resolve();
+  /**
+   * Resolves once at least one SDK client is connected *and ready*: the SDK attaches its frame
+   * listener only after the WebSocket 'open' event (one promise hop later), so a frame pushed right
+   * after the handshake can be lost. A client counts as ready once its first ping (sent from its
+   * 'open' handler) has arrived.
+   */
+  waitForClient(timeoutMs: number, minClients = 1): Promise<void> {
+    if (this.clientCount >= minClients) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const done = () => {
-        if (this.clientCount === 0) return;
+        if (this.clientCount < minClients) return;
         clearTimeout(timer);
         this.clientWaiters.delete(done);
         resolve();
       };
       const timer = setTimeout(() => {
         this.clientWaiters.delete(done);
-        reject(new Error(`no long-connection client connected within ${timeoutMs} ms`));
+        reject(new Error(`fewer than ${minClients} long-connection client(s) ready within ${timeoutMs} ms (${this.clientCount} ready)`));
       }, timeoutMs);
       this.clientWaiters.add(done);
     });
@@ -294,7 +309,7 @@ export class LongConnectionHub {
    */
   async deliver(eventJson: string, timeoutMs: number): Promise<WsAck> {
     await this.waitForClient(timeoutMs);
-    const open = this.conns.filter((c) => c.socket.readyState === WebSocket.OPEN);
+    const open = this.readyConns();
     const conn = open[this.rr++ % open.length];
     if (!conn) throw new Error('no long-connection client connected');
     const messageId = randomBytes(16).toString('hex');

@@ -284,16 +284,21 @@ export class FeishuHttpServer {
       body = undefined;
     } else if (ct.startsWith('multipart/form-data')) {
       try {
-        const form = await new Response(rawBody, { headers: { 'content-type': ct } }).formData();
         const fields: JsonObject = {};
-        for (const [k, v] of form.entries()) {
-          if (typeof v === 'string') {
-            fields[k] = v;
+        for (const part of parseMultipart(rawBody, ct)) {
+          // A part counts as a file when it has a filename or a non-text content type: the SDK sends a
+          // Buffer as a part without filename but with `Content-Type: application/octet-stream`.
+          const isFile = part.filename !== undefined || (part.contentType !== undefined && !part.contentType.startsWith('text/'));
+          if (isFile) {
+            const f = {
+              filename: part.filename ?? '',
+              contentType: part.contentType ?? 'application/octet-stream',
+              bytes: part.data,
+            };
+            files.set(part.name, f);
+            fields[part.name] = { filename: f.filename, contentType: f.contentType, size: f.bytes.length };
           } else {
-            const bytes = Buffer.from(await v.arrayBuffer());
-            const f = { filename: v.name, contentType: v.type || 'application/octet-stream', bytes };
-            files.set(k, f);
-            fields[k] = { filename: f.filename, contentType: f.contentType, size: bytes.length };
+            fields[part.name] = part.data.toString('utf8');
           }
         }
         body = fields;
@@ -317,4 +322,49 @@ class BadBody {
   toJSON(): string {
     return `<unparseable body: ${this.reason}>`;
   }
+}
+
+interface MultipartPart {
+  name: string;
+  filename?: string;
+  contentType?: string;
+  data: Buffer;
+}
+
+/** Minimal multipart/form-data parser that keeps file bytes intact. */
+export function parseMultipart(raw: Buffer, contentType: string): MultipartPart[] {
+  const m = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType);
+  const boundary = m?.[1] ?? m?.[2]?.trim();
+  if (!boundary) throw new Error('missing boundary');
+  const delimiter = Buffer.from(`--${boundary}`);
+  const parts: MultipartPart[] = [];
+  let pos = raw.indexOf(delimiter);
+  if (pos < 0) throw new Error('boundary not found');
+  for (;;) {
+    pos += delimiter.length;
+    if (raw.subarray(pos, pos + 2).toString() === '--') break; // closing delimiter
+    if (raw.subarray(pos, pos + 2).toString() === '\r\n') pos += 2;
+    const next = raw.indexOf(delimiter, pos);
+    if (next < 0) throw new Error('unterminated part');
+    let end = next;
+    if (raw[end - 2] === 0x0d && raw[end - 1] === 0x0a) end -= 2;
+    const chunk = raw.subarray(pos, end);
+    const headerEnd = chunk.indexOf('\r\n\r\n');
+    if (headerEnd < 0) throw new Error('part without headers');
+    const headers: Record<string, string> = {};
+    for (const line of chunk.subarray(0, headerEnd).toString('utf8').split('\r\n')) {
+      const i = line.indexOf(':');
+      if (i > 0) headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
+    }
+    const disposition = headers['content-disposition'] ?? '';
+    const name = /\bname="([^"]*)"/i.exec(disposition)?.[1];
+    if (name === undefined) throw new Error('part without name');
+    const filename = /\bfilename="([^"]*)"/i.exec(disposition)?.[1];
+    const part: MultipartPart = { name, data: Buffer.from(chunk.subarray(headerEnd + 4)) };
+    if (filename !== undefined) part.filename = filename;
+    if (headers['content-type'] !== undefined) part.contentType = headers['content-type'];
+    parts.push(part);
+    pos = next;
+  }
+  return parts;
 }

@@ -1,0 +1,75 @@
+/**
+ * A card click (`card.action.trigger`) → validated staff action → the app → the answer Feishu expects:
+ * a toast and the card redrawn from the database, within 3 s. Shared by the long connection and HTTP.
+ */
+import { z } from 'zod';
+import { cardActionValueSchema, FORM_FIELDS } from '../../cards/actions.ts';
+import type { StaffActionInput, StaffActionResult } from '../../src/app/handle-staff-action.ts';
+import type { Logger } from '../../src/logger.ts';
+
+/** The fields of a card.action.trigger event we use (after header and event are merged, as the SDK does). */
+const cardEventSchema = z.object({
+  event_id: z.string().min(1).max(128).optional(),
+  operator: z.object({ open_id: z.string().min(1).max(128) }),
+  action: z.object({
+    value: z.unknown(),
+    form_value: z.record(z.string(), z.unknown()).optional(),
+  }),
+  context: z.object({ open_message_id: z.string().max(128).optional(), open_chat_id: z.string().max(128).optional() }).optional(),
+});
+
+export interface CardCallbackResponse {
+  toast: { type: 'success' | 'info' | 'warning' | 'error'; content: string };
+  card?: { type: 'raw'; data: object };
+}
+
+export interface CardActionDeps {
+  handle: (input: StaffActionInput) => Promise<StaffActionResult>;
+  renderCard: (complaintId: number) => Promise<object | null>;
+  /** When the answer could not be given in time, the card is redrawn later through the outbox. */
+  refreshLater: (complaintId: number) => Promise<void>;
+  texts: { badRequest: string; error: string; processing: string };
+  log: Logger;
+  /** Feishu waits 3 s; answer before that. */
+  answerWithinMs?: number;
+}
+
+export function createCardActionHandler(deps: CardActionDeps) {
+  const limit = deps.answerWithinMs ?? 2500;
+  return async function onCardAction(raw: unknown): Promise<CardCallbackResponse> {
+    const event = cardEventSchema.safeParse(raw);
+    const value = event.success ? cardActionValueSchema.safeParse(event.data.action.value) : undefined;
+    if (!event.success || !value?.success) {
+      deps.log.warn({ problem: (event.success ? value?.error : event.error)?.issues?.[0]?.message }, 'Feishu: refused a card action with an invalid value');
+      return { toast: { type: 'error', content: deps.texts.badRequest } };
+    }
+    const e = event.data;
+    const resolutionRaw = e.action.form_value?.[FORM_FIELDS.resolution];
+    const input: StaffActionInput = {
+      eventId: e.event_id ?? `${e.operator.open_id}:${e.context?.open_message_id ?? ''}:${Date.now()}`,
+      operatorOpenId: e.operator.open_id,
+      complaintId: value.data.c,
+      messageId: e.context?.open_message_id,
+      action: value.data.a === 'accept' ? { kind: 'accept' } : { kind: 'resolve', resolution: typeof resolutionRaw === 'string' ? resolutionRaw : '' },
+    };
+    const work = (async (): Promise<CardCallbackResponse> => {
+      const result = await deps.handle(input);
+      const card = result.complaintId ? await deps.renderCard(result.complaintId) : null;
+      return { toast: { type: result.toast.type, content: result.toast.text }, ...(card ? { card: { type: 'raw' as const, data: card } } : {}) };
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), limit)));
+    try {
+      const answer = await Promise.race([work, late]);
+      if (answer !== 'late') return answer;
+      deps.log.warn({ complaintId: input.complaintId }, 'Feishu: card action took too long; answering now, redrawing later');
+      work.then(() => deps.refreshLater(input.complaintId)).catch(() => {});
+      return { toast: { type: 'info', content: deps.texts.processing } };
+    } catch (error) {
+      deps.log.error({ err: error, complaintId: input.complaintId }, 'Feishu: card action failed');
+      return { toast: { type: 'error', content: deps.texts.error } };
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * Sends and patches cards through the official SDK (StaffChannelPort). Failures become PlatformError:
+ * 429/99991400 is retried after `x-ogw-ratelimit-reset`; a rejected token is dropped from the cache
+ * (the SDK does not refresh it by itself) and the call is retried.
+ */
+import * as lark from '@larksuiteoapi/node-sdk';
+import { PlatformError, type StaffChannelPort } from '../../src/delivery/ports.ts';
+
+const TOKEN_INVALID = new Set([99991663, 99991661, 99991668]);
+const RATE_LIMITED = 99991400;
+
+export interface FeishuClientOptions {
+  appId: string;
+  appSecret: string;
+  domain: string;
+}
+
+/** The SDK's token cache, with a way to forget a token the server rejected. */
+class TokenCache {
+  private readonly entries = new Map<string | symbol, { value: unknown; expire?: number }>();
+  private keyOf(key: string | symbol, namespace?: string) {
+    return typeof key === 'symbol' ? key : `${namespace ?? ''}/${key}`;
+  }
+  async set(key: string | symbol, value: unknown, expire?: number, options?: { namespace?: string }) {
+    this.entries.set(this.keyOf(key, options?.namespace), { value, expire });
+    return true;
+  }
+  async get(key: string | symbol, options?: { namespace?: string }) {
+    const entry = this.entries.get(this.keyOf(key, options?.namespace));
+    if (!entry) return undefined;
+    if (entry.expire !== undefined && entry.expire < Date.now()) return undefined;
+    return entry.value;
+  }
+  clear() {
+    this.entries.clear();
+  }
+}
+
+interface ApiResult {
+  code?: number;
+  msg?: string;
+  data?: { message_id?: string };
+}
+
+export class FeishuClient implements StaffChannelPort {
+  readonly client: lark.Client;
+  private readonly cache = new TokenCache();
+
+  constructor(private readonly opts: FeishuClientOptions) {
+    this.client = new lark.Client({
+      appId: opts.appId,
+      appSecret: opts.appSecret,
+      domain: opts.domain,
+      cache: this.cache as unknown as lark.Cache,
+      loggerLevel: lark.LoggerLevel.error,
+    });
+  }
+
+  async sendCard(chatId: string, card: object, uuid: string): Promise<string> {
+    return this.createMessage('sendCard', chatId, 'interactive', JSON.stringify(card), uuid);
+  }
+
+  async sendText(chatId: string, text: string, uuid: string): Promise<string> {
+    return this.createMessage('sendText', chatId, 'text', JSON.stringify({ text }), uuid);
+  }
+
+  async patchCard(messageId: string, card: object): Promise<void> {
+    await this.call('patchCard', () => this.client.im.message.patch({ path: { message_id: messageId }, data: { content: JSON.stringify(card) } }) as Promise<ApiResult>);
+  }
+
+  private async createMessage(method: string, chatId: string, msgType: string, content: string, uuid: string): Promise<string> {
+    const res = await this.call(method, () =>
+      this.client.im.message.create({ params: { receive_id_type: 'chat_id' }, data: { receive_id: chatId, msg_type: msgType, content, uuid } }) as Promise<ApiResult>,
+    );
+    const id = res.data?.message_id;
+    if (!id) throw new PlatformError('feishu', method, 'no message_id in the answer', { retryable: true });
+    return id;
+  }
+
+  private async call(method: string, fn: () => Promise<ApiResult>, retried = false): Promise<ApiResult> {
+    let res: ApiResult;
+    try {
+      res = await fn();
+    } catch (error) {
+      const e = error as { response?: { status?: number; headers?: Record<string, string>; data?: ApiResult }; message?: string };
+      const status = e.response?.status;
+      const code = e.response?.data?.code;
+      if (code !== undefined && TOKEN_INVALID.has(code) && !retried) return this.retryWithNewToken(method, fn);
+      if (status === 429 || code === RATE_LIMITED) {
+        const reset = Number(e.response?.headers?.['x-ogw-ratelimit-reset'] ?? 1);
+        return Promise.reject(new PlatformError('feishu', method, `rate limited (${code ?? status})`, { retryable: true, retryAfterMs: Math.max(1, reset) * 1000, cause: error }));
+      }
+      const retryable = status === undefined || status >= 500;
+      throw new PlatformError('feishu', method, `HTTP ${status ?? 'error'} ${code ?? ''} ${e.response?.data?.msg ?? e.message ?? ''}`.trim(), { retryable, cause: error });
+    }
+    if (res.code && res.code !== 0) {
+      if (TOKEN_INVALID.has(res.code) && !retried) return this.retryWithNewToken(method, fn);
+      if (res.code === RATE_LIMITED) throw new PlatformError('feishu', method, 'rate limited', { retryable: true, retryAfterMs: 1000 });
+      throw new PlatformError('feishu', method, `code ${res.code}: ${res.msg ?? ''}`, { retryable: false });
+    }
+    return res;
+  }
+
+  private async retryWithNewToken(method: string, fn: () => Promise<ApiResult>): Promise<ApiResult> {
+    this.cache.clear();
+    return this.call(method, fn, true);
+  }
+}

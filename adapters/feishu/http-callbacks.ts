@@ -1,0 +1,134 @@
+/**
+ * Feishu callbacks over HTTP (FEISHU_EVENT_MODE=http), verified before anything is read:
+ * signature sha256(timestamp + nonce + encryptKey + body), timestamps within 5 minutes, each nonce
+ * once, a size limit, AES-256-CBC decryption, the verification token, and an answer to every request.
+ * The SDK's adaptDefault checks none of the freshness and crashes on garbage (PLATFORMS.md), hence this.
+ */
+import { createDecipheriv, createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../../src/logger.ts';
+
+export interface FeishuHttpOptions {
+  encryptKey: string;
+  verificationToken?: string;
+  /** Returns false when the nonce was seen before (shared across instances through the database). */
+  rememberNonce: (nonce: string, at: Date) => Promise<boolean>;
+  onCardAction: (event: Record<string, unknown>) => Promise<unknown>;
+  log: Logger;
+  now?: () => Date;
+  maxBodyBytes?: number;
+  maxSkewSeconds?: number;
+}
+
+class Refused extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const timer = setTimeout(() => reject(new Refused(408, 'body timeout')), 10_000);
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        clearTimeout(timer);
+        reject(new Refused(413, 'body too large'));
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => {
+      clearTimeout(timer);
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    req.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+  });
+}
+
+export function decryptFeishu(encrypt: string, encryptKey: string): string {
+  const key = createHash('sha256').update(encryptKey).digest();
+  const buf = Buffer.from(encrypt, 'base64');
+  if (buf.length < 32 || buf.length % 16 !== 0) throw new Refused(400, 'malformed encrypt');
+  const decipher = createDecipheriv('aes-256-cbc', key, buf.subarray(0, 16));
+  return Buffer.concat([decipher.update(buf.subarray(16)), decipher.final()]).toString('utf8');
+}
+
+function safeEqualHex(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'utf8');
+  const y = Buffer.from(b, 'utf8');
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export function createFeishuHttpHandler(opts: FeishuHttpOptions) {
+  const now = opts.now ?? (() => new Date());
+  const limit = opts.maxBodyBytes ?? 256 * 1024;
+  const skew = opts.maxSkewSeconds ?? 300;
+
+  async function verify(req: IncomingMessage): Promise<Record<string, unknown>> {
+    if (req.method !== 'POST') throw new Refused(405, 'POST only');
+    const body = await readBody(req, limit);
+    const header = (name: string) => {
+      const v = req.headers[name];
+      return Array.isArray(v) ? v[0] : v;
+    };
+    const timestamp = header('x-lark-request-timestamp');
+    const nonce = header('x-lark-request-nonce');
+    const signature = header('x-lark-signature');
+    if (!timestamp || !nonce || !signature) throw new Refused(401, 'missing signature headers');
+    if (!/^\d{1,12}$/.test(timestamp) || nonce.length > 128) throw new Refused(401, 'malformed signature headers');
+    const age = Math.abs(now().getTime() / 1000 - Number(timestamp));
+    if (age > skew) throw new Refused(401, `stale timestamp (${Math.round(age)} s old)`);
+    const expected = createHash('sha256').update(timestamp + nonce + opts.encryptKey + body).digest('hex');
+    if (!safeEqualHex(expected, signature)) throw new Refused(401, 'bad signature');
+    if (!(await opts.rememberNonce(nonce, now()))) throw new Refused(401, 'replayed nonce');
+    let outer: unknown;
+    try {
+      outer = JSON.parse(body);
+    } catch {
+      throw new Refused(400, 'body is not JSON');
+    }
+    const encrypt = (outer as { encrypt?: unknown })?.encrypt;
+    if (typeof encrypt !== 'string') throw new Refused(400, 'body is not encrypted');
+    let inner: unknown;
+    try {
+      inner = JSON.parse(decryptFeishu(encrypt, opts.encryptKey));
+    } catch (e) {
+      throw e instanceof Refused ? e : new Refused(400, 'cannot decrypt');
+    }
+    if (!inner || typeof inner !== 'object') throw new Refused(400, 'event is not an object');
+    return inner as Record<string, unknown>;
+  }
+
+  return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const reply = (status: number, payload: unknown) => {
+      if (res.headersSent) return;
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify(payload));
+    };
+    try {
+      const event = await verify(req);
+      const token = (event.header as { token?: string } | undefined)?.token ?? (event.token as string | undefined);
+      if (opts.verificationToken && token !== opts.verificationToken) throw new Refused(401, 'wrong verification token');
+      if (event.type === 'url_verification') return reply(200, { challenge: event.challenge });
+      const header = (event.header ?? {}) as Record<string, unknown>;
+      if (header.event_type !== 'card.action.trigger') return reply(200, {});
+      const flat = { ...header, ...((event.event ?? {}) as Record<string, unknown>) };
+      reply(200, await opts.onCardAction(flat));
+    } catch (error) {
+      if (error instanceof Refused) {
+        opts.log.warn({ status: error.status, reason: error.message, ip: req.socket.remoteAddress }, 'Feishu: refused an HTTP callback');
+        return reply(error.status, { code: error.status, msg: error.message });
+      }
+      opts.log.error({ err: error }, 'Feishu: HTTP callback failed');
+      reply(500, { code: 500, msg: 'internal error' });
+    }
+  };
+}

@@ -1,0 +1,172 @@
+/**
+ * The composition root: config → store → use cases → adapters → delivery → HTTP server.
+ * Only this file knows every piece. `main.ts` calls it with the process's environment; tests call it
+ * with emulator addresses.
+ */
+import path from 'node:path';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { AppConfig } from './config/schema.ts';
+import type { Env } from './config/env.ts';
+import type { Logger } from './logger.ts';
+import { openDatabase, type Database } from './store/database.ts';
+import type { AppContext } from './app/context.ts';
+import { calendarFromConfig, slaFromConfig } from './app/policy.ts';
+import { syncDirectory } from './app/sync-directory.ts';
+import { handleCustomerMessage } from './app/handle-customer-message.ts';
+import { handleStaffAction } from './app/handle-staff-action.ts';
+import { loadComplaintView } from './app/complaint-view.ts';
+import { enqueueCardRefresh } from './app/outbox.ts';
+import { recordInboundEvent } from './app/record-inbound-event.ts';
+import { OutboxWorker, type ChannelSender } from './delivery/outbox-worker.ts';
+import { customerSender, feishuSender } from './delivery/senders.ts';
+import { startHttpServer, type Route } from './http/server.ts';
+import { t, languageFromCode, type Language } from './i18n/index.ts';
+import { renderComplaintCard } from '../cards/complaint-card.ts';
+import { TelegramChannel } from '../adapters/telegram/telegram-channel.ts';
+import { FeishuClient } from '../adapters/feishu/feishu-client.ts';
+import { FeishuLongConnection } from '../adapters/feishu/long-connection.ts';
+import { createFeishuHttpHandler } from '../adapters/feishu/http-callbacks.ts';
+import { createCardActionHandler } from '../adapters/feishu/card-action.ts';
+
+export const FEISHU_CALLBACK_PATH = '/feishu/callback';
+
+export interface RunningBot {
+  ctx: AppContext;
+  database: Database;
+  port: number;
+  telegram?: TelegramChannel;
+  feishu?: FeishuClient;
+  outbox: OutboxWorker;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  env: Env;
+  config: AppConfig;
+  log: Logger;
+  now?: () => Date;
+  /** Overrides the PGlite folder (tests use 'memory://'). */
+  pgliteDir?: string;
+  outboxPollMs?: number;
+}
+
+export async function startBot(opts: StartOptions): Promise<RunningBot> {
+  const { env, config, log } = opts;
+  const database = await openDatabase({ url: env.DATABASE_URL, dataDir: opts.pgliteDir ?? path.join(env.DATA_DIR, 'pglite') });
+  const applied = await database.migrate();
+  log.info({ database: database.kind, applied }, applied.length ? 'database migrated' : 'database schema up to date');
+
+  let outbox: OutboxWorker | undefined;
+  const ctx: AppContext = {
+    db: database.prisma,
+    config,
+    calendar: calendarFromConfig(config),
+    sla: slaFromConfig(config),
+    now: opts.now ?? (() => new Date()),
+    log,
+    outboxChanged: () => outbox?.kick(),
+  };
+  await syncDirectory(ctx);
+
+  const senders: Record<string, ChannelSender> = {};
+  const routes: Record<string, Route> = {};
+  const stops: (() => Promise<void> | void)[] = [];
+  const off: string[] = [];
+
+  let telegram: TelegramChannel | undefined;
+  if (env.TELEGRAM_BOT_TOKEN) {
+    telegram = new TelegramChannel({
+      token: env.TELEGRAM_BOT_TOKEN,
+      apiRoot: env.TELEGRAM_API_ROOT,
+      webhook: env.TELEGRAM_WEBHOOK_URL && env.TELEGRAM_WEBHOOK_SECRET ? { url: env.TELEGRAM_WEBHOOK_URL, secret: env.TELEGRAM_WEBHOOK_SECRET } : undefined,
+      log: log.child({ channel: 'telegram' }),
+      onMessage: (inbound) => handleCustomerMessage(ctx, inbound),
+      errorText: (inbound) => t(languageFromCode(inbound.languageCode) ?? config.defaultLanguage, 'customer.error'),
+    });
+    senders.telegram = customerSender(telegram);
+    if (telegram.webhookPath) routes[telegram.webhookPath] = (req, res) => telegram!.handleWebhook(req, res);
+  } else off.push('Telegram is off: set TELEGRAM_BOT_TOKEN (and optionally TELEGRAM_WEBHOOK_URL + TELEGRAM_WEBHOOK_SECRET) to turn it on');
+
+  let feishu: FeishuClient | undefined;
+  if (env.FEISHU_APP_ID && env.FEISHU_APP_SECRET) {
+    feishu = new FeishuClient({ appId: env.FEISHU_APP_ID, appSecret: env.FEISHU_APP_SECRET, domain: env.FEISHU_DOMAIN });
+    senders.feishu = feishuSender(feishu, database.prisma, config);
+    const lang: Language = config.defaultLanguage;
+    const onCardAction = createCardActionHandler({
+      handle: (input) => handleStaffAction(ctx, input),
+      renderCard: async (id) => {
+        const view = await loadComplaintView(database.prisma, config, id);
+        return view ? renderComplaintCard(view) : null;
+      },
+      refreshLater: async (id) => {
+        await database.prisma.$transaction((tx) => enqueueCardRefresh(tx, id, ctx.now()));
+        ctx.outboxChanged();
+      },
+      texts: { badRequest: t(lang, 'staff.toast.badRequest'), error: t(lang, 'staff.toast.error'), processing: t(lang, 'staff.toast.processing') },
+      log: log.child({ channel: 'feishu' }),
+    });
+    if (env.FEISHU_EVENT_MODE === 'http') {
+      routes[FEISHU_CALLBACK_PATH] = createFeishuHttpHandler({
+        encryptKey: env.FEISHU_ENCRYPT_KEY!,
+        verificationToken: env.FEISHU_VERIFICATION_TOKEN,
+        rememberNonce: (nonce, at) => database.prisma.$transaction((tx) => recordInboundEvent(tx, 'feishu-nonce', nonce, at)),
+        onCardAction,
+        log: log.child({ channel: 'feishu' }),
+        now: ctx.now,
+      });
+      log.info({ path: FEISHU_CALLBACK_PATH }, 'Feishu: card callbacks over HTTP');
+    } else {
+      const ws = new FeishuLongConnection({ appId: env.FEISHU_APP_ID, appSecret: env.FEISHU_APP_SECRET, domain: env.FEISHU_DOMAIN, onCardAction, log: log.child({ channel: 'feishu' }) });
+      await ws.start();
+      stops.push(() => ws.stop());
+    }
+  } else off.push('Feishu is off: set FEISHU_APP_ID and FEISHU_APP_SECRET (FEISHU_EVENT_MODE=http also needs FEISHU_ENCRYPT_KEY) to turn it on');
+
+  outbox = new OutboxWorker({ db: database.prisma, senders, log: log.child({ part: 'outbox' }), now: ctx.now, pollMs: opts.outboxPollMs ?? 1000 });
+  outbox.start();
+
+  const server: Server = await startHttpServer({
+    port: env.PORT,
+    routes,
+    log,
+    health: async () => {
+      try {
+        await database.prisma.$queryRaw`SELECT 1`;
+        const failed = await database.prisma.outboxMessage.count({ where: { status: 'failed' } });
+        const pending = await database.prisma.outboxMessage.count({ where: { status: { in: ['pending', 'sending'] } } });
+        return { ok: true, database: database.kind, channels: { telegram: Boolean(telegram), feishu: Boolean(feishu) }, outbox: { pending, failed } };
+      } catch (error) {
+        return { ok: false, error: String(error) };
+      }
+    },
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  // Telegram starts last: its first updates may arrive at once.
+  if (telegram) await telegram.start();
+  for (const line of off) log.warn(line);
+  log.info({ port, database: database.kind }, `complaint-bot is running; GET http://localhost:${port}/healthz`);
+
+  let stopped = false;
+  return {
+    ctx,
+    database,
+    port,
+    telegram,
+    feishu,
+    outbox,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await telegram?.stop();
+      for (const s of stops) await s();
+      await outbox!.stop();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,11 @@
+import * as lark from '@larksuiteoapi/node-sdk';
+import { FeishuEmulator } from './feishu/index.ts';
+const APP_ID = 'cli_a1b2c3d4e5f60718';
+const emu = new FeishuEmulator({ appId: APP_ID, appSecret: 's' });
+await emu.start();
+const ws = new lark.WSClient({ appId: APP_ID, appSecret: 's', domain: emu.domain, loggerLevel: lark.LoggerLevel.error, onError: (e) => console.log('onError:', e.message) });
+await ws.start({ eventDispatcher: new lark.EventDispatcher({}).register({}) });
+await emu.waitForWsClient();
+const t0 = Date.now();
+await emu.stop();
+process.on('exit', () => console.log('exited after stop in', Date.now() - t0, 'ms'));
