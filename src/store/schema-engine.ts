@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as bg from '@prisma/schema-engine-wasm/schema_engine_bg';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
-import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { MigrationList, SchemaEngine, SchemaFilter } from '@prisma/schema-engine-wasm';
 
 const require = createRequire(import.meta.url);
@@ -29,15 +29,36 @@ export const SCHEMA_PATH = path.join(PROJECT_ROOT, 'prisma/schema.prisma');
 export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'prisma/migrations');
 const NO_FILTERS: SchemaFilter = { externalTables: [], externalEnums: [] };
 
-export async function openSchemaEngine(factory: SqlMigrationAwareDriverAdapterFactory): Promise<SchemaEngine> {
+/**
+ * An engine plus `close()`, which frees it and disposes every connection it opened: the engine keeps
+ * its connection (and PostgreSQL's migration advisory lock) until then.
+ */
+export async function openSchemaEngine(factory: SqlMigrationAwareDriverAdapterFactory): Promise<{ engine: SchemaEngine; close(): Promise<void> }> {
   instantiateWasm();
+  const opened: SqlDriverAdapter[] = [];
+  const tracking: SqlMigrationAwareDriverAdapterFactory = {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: async () => {
+      const adapter = await factory.connect();
+      opened.push(adapter);
+      return adapter;
+    },
+    connectToShadowDb: async () => {
+      const adapter = await factory.connectToShadowDb();
+      opened.push(adapter);
+      return adapter;
+    },
+  };
   const schema = readFileSync(SCHEMA_PATH, 'utf8');
-  const engine = (await bg.SchemaEngine.new(
-    { datamodels: [[SCHEMA_PATH, schema]] },
-    () => {},
-    bindMigrationAwareSqlAdapterFactory(factory),
-  )) as SchemaEngine;
-  return engine;
+  const engine = (await bg.SchemaEngine.new({ datamodels: [[SCHEMA_PATH, schema]] }, () => {}, bindMigrationAwareSqlAdapterFactory(tracking))) as SchemaEngine;
+  return {
+    engine,
+    async close() {
+      engine.free();
+      for (const adapter of opened.splice(0)) await adapter.dispose();
+    },
+  };
 }
 
 /** Reads prisma/migrations the way the Prisma CLI does. */
@@ -67,12 +88,12 @@ export function readMigrations(dir = MIGRATIONS_DIR): MigrationList {
 
 /** Applies pending migrations; returns the names applied (empty when up to date). */
 export async function applyMigrations(factory: SqlMigrationAwareDriverAdapterFactory, dir = MIGRATIONS_DIR): Promise<string[]> {
-  const engine = await openSchemaEngine(factory);
+  const { engine, close } = await openSchemaEngine(factory);
   try {
     const out = await engine.applyMigrations({ migrationsList: readMigrations(dir), filters: NO_FILTERS });
     return out.appliedMigrationNames;
   } finally {
-    engine.free();
+    await close();
   }
 }
 
@@ -81,7 +102,7 @@ export async function applyMigrations(factory: SqlMigrationAwareDriverAdapterFac
  * `factory` must point at a scratch database (an in-memory PGlite).
  */
 export async function diffSchemaAgainstMigrations(factory: SqlMigrationAwareDriverAdapterFactory, dir = MIGRATIONS_DIR): Promise<string> {
-  const engine = await openSchemaEngine(factory);
+  const { engine, close } = await openSchemaEngine(factory);
   try {
     await engine.applyMigrations({ migrationsList: readMigrations(dir), filters: NO_FILTERS });
     const files = [{ path: SCHEMA_PATH, content: readFileSync(SCHEMA_PATH, 'utf8') }];
@@ -96,6 +117,6 @@ export async function diffSchemaAgainstMigrations(factory: SqlMigrationAwareDriv
     });
     return result.stdout ?? '';
   } finally {
-    engine.free();
+    await close();
   }
 }

@@ -13,6 +13,9 @@
  *      a payload may be split over `sum` frames. The SDK answers with the same frame (headers + `biz_rt`)
  *      whose payload is `{"code":200,"data":"<base64 of JSON.stringify(handlerResult)>"}`
  *      (`code: 500` and no data when the handler threw; no `data` when it returned nothing).
+ * 3. The SDK attaches its frame listener only after the socket's 'open' event (one promise hop later):
+ *    a frame pushed in the same instant as the handshake is silently lost. The hub therefore treats a
+ *    connection as ready only once the client's first ping (sent from its 'open' handler) arrived.
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';

@@ -139,6 +139,7 @@ export interface CardOperator {
   open_id: string;
   user_id?: string;
   union_id?: string;
+  /** For test readability only: Feishu's `card.action.trigger` carries no operator name, so it is not sent. */
   name?: string;
 }
 

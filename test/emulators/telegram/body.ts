@@ -174,7 +174,9 @@ export class Params {
   private readonly values: Record<string, unknown> = {};
   private readonly uploads = new Map<string, UploadedPart>();
 
-  constructor(body: ParsedBody) {
+  /** `query` holds query-string parameters; body fields take precedence over them. */
+  constructor(body: ParsedBody, query: Record<string, string> = {}) {
+    for (const [key, value] of Object.entries(query)) this.values[key] = normaliseFormValue(key, value);
     const referenced = new Set<string>();
     for (const [key, value] of Object.entries(body.fields)) {
       if (value === null || value === undefined) continue;

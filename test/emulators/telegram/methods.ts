@@ -112,9 +112,9 @@ export class BotApi {
       getFile: (ctx) => this.getFile(ctx),
       sendChatAction: (ctx) => this.sendChatAction(ctx),
       setMyCommands: (ctx) => this.setMyCommands(ctx),
-      getMyCommands: ({ params }) => this.world.getCommands(commandsKey(params)),
+      getMyCommands: ({ params }) => this.world.getCommands(commandsKeyOf(params)),
       deleteMyCommands: ({ params }) => {
-        this.world.setCommands(commandsKey(params), undefined);
+        this.world.setCommands(commandsKeyOf(params), undefined);
         return true;
       },
       getChat: ({ params }) => this.getChat(params),
@@ -339,7 +339,7 @@ export class BotApi {
       }
     }
     this.world.setCommands(
-      commandsKey(params),
+      commandsKeyOf(params),
       commands.map(({ command, description }) => ({ command, description })),
     );
     return true;
@@ -500,9 +500,13 @@ export class BotApi {
   }
 }
 
-function commandsKey(params: Params): string {
-  const scope = params.json<Record<string, unknown>>('scope') ?? { type: 'default' };
-  return `${canonicalJson(scope)}|${params.string('language_code') ?? ''}`;
+/** Commands are stored per scope and language, like Telegram does. */
+export function commandsKey(scope: unknown, languageCode: string): string {
+  return `${canonicalJson(scope)}|${languageCode}`;
+}
+
+function commandsKeyOf(params: Params): string {
+  return commandsKey(params.json<Record<string, unknown>>('scope') ?? { type: 'default' }, params.string('language_code') ?? '');
 }
 
 function copyableContent(source: Message): Partial<Message> {
