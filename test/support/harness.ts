@@ -1,0 +1,78 @@
+/**
+ * Starts the real bot wiring (startBot) against the Telegram and Feishu emulators, on PGlite or PostgreSQL.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createServer } from 'node:net';
+import { TelegramEmulator, DEFAULT_TOKEN } from '../emulators/telegram/index.ts';
+import { FeishuEmulator } from '../emulators/feishu/index.ts';
+import { startBot, type RunningBot } from '../../src/bootstrap.ts';
+import { loadEnv } from '../../src/config/load.ts';
+import { createLogger } from '../../src/logger.ts';
+import { exampleConfig } from './context.ts';
+
+export const APP_ID = 'cli_a1b2c3d4e5f60718';
+export const APP_SECRET = 'emulated-secret';
+export const ENCRYPT_KEY = 'test-encrypt-key';
+export const VERIFICATION_TOKEN = 'test-verification-token';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Harness {
+  telegram: TelegramEmulator;
+  feishu: FeishuEmulator;
+  bot: RunningBot;
+  dataDir: string;
+  env: Record<string, string>;
+  restart(): Promise<RunningBot>;
+  stop(): Promise<void>;
+}
+
+export async function startHarness(opts: { env?: Record<string, string>; databaseUrl?: string } = {}): Promise<Harness> {
+  const telegram = new TelegramEmulator();
+  await telegram.start();
+  const feishu = new FeishuEmulator({ appId: APP_ID, appSecret: APP_SECRET, encryptKey: ENCRYPT_KEY, verificationToken: VERIFICATION_TOKEN });
+  await feishu.start();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'complaint-bot-e2e-'));
+  const env: Record<string, string> = {
+    PORT: '0',
+    DATA_DIR: dataDir,
+    TELEGRAM_BOT_TOKEN: DEFAULT_TOKEN,
+    TELEGRAM_API_ROOT: telegram.apiRoot,
+    FEISHU_APP_ID: APP_ID,
+    FEISHU_APP_SECRET: APP_SECRET,
+    FEISHU_DOMAIN: feishu.domain,
+    ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {}),
+    ...opts.env,
+  };
+  const config = exampleConfig();
+  const boot = () => startBot({ env: loadEnv(env), config, log: createLogger(process.env.E2E_LOG ?? 'silent'), outboxPollMs: 200 });
+  const harness: Harness = {
+    telegram,
+    feishu,
+    bot: await boot(),
+    dataDir,
+    env,
+    async restart() {
+      await harness.bot.stop();
+      harness.bot = await boot();
+      return harness.bot;
+    },
+    async stop() {
+      await harness.bot.stop();
+      await telegram.stop();
+      await feishu.stop();
+    },
+  };
+  return harness;
+}
