@@ -451,7 +451,7 @@ describe('TelegramEmulator errors and protocol details', () => {
     expect(Date.now() - stoppedAt).toBeLessThan(1000);
   });
 
-  it('keeps group chats apart and threads replies', async () => {
+  it('keeps group chats apart, threads replies and applies group privacy mode', async () => {
     const bot = makeBot();
     bot.on('message:text', (ctx) => ctx.reply('noted', { reply_parameters: { message_id: ctx.message.message_id } }));
     await startPolling(bot);
@@ -460,16 +460,28 @@ describe('TelegramEmulator errors and protocol details', () => {
     expect(group).toMatchObject({ type: 'supergroup', title: 'Support' });
     expect(group.id).toBeLessThan(0);
 
-    const question = emu.sendText(ann, 'is anyone here?', { chat: group });
+    // Privacy mode: plain chatter and commands for other bots never reach the bot.
+    emu.sendText(ann, 'is anyone here?', { chat: group });
+    emu.sendText(ann, '/start@some_other_bot', { chat: group });
+    expect(emu.pendingUpdateCount).toBe(0);
+
+    const command = emu.sendText(ann, '/help', { chat: group });
     const reply = await emu.nextBotCall('sendMessage', { chatId: group.id });
-    expect((reply.result as Message).reply_to_message?.message_id).toBe(question.message_id);
-    emu.sendText(bob, 'me too', { chat: group });
+    expect((reply.result as Message).reply_to_message?.message_id).toBe(command.message_id);
+    emu.sendText(bob, 'me too', { chat: group, replyTo: reply.result as Message });
     await emu.nextBotCall('sendMessage', { chatId: group.id });
-    expect(emu.chatHistory(group.id).map((m) => [m.message_id, m.from?.first_name])).toEqual([
-      [1, 'Ann'],
-      [2, 'Emulated Bot'],
-      [3, 'Bob'],
-      [4, 'Emulated Bot'],
+    emu.sendText(bob, 'thanks @emulated_bot', { chat: group });
+    await emu.nextBotCall('sendMessage', { chatId: group.id });
+
+    expect(emu.chatHistory(group.id).map((m) => [m.message_id, m.from?.first_name, m.text])).toEqual([
+      [1, 'Ann', 'is anyone here?'],
+      [2, 'Ann', '/start@some_other_bot'],
+      [3, 'Ann', '/help'],
+      [4, 'Emulated Bot', 'noted'],
+      [5, 'Bob', 'me too'],
+      [6, 'Emulated Bot', 'noted'],
+      [7, 'Bob', 'thanks @emulated_bot'],
+      [8, 'Emulated Bot', 'noted'],
     ]);
     expect(emu.messagesIn(ann.id)).toEqual([]);
   });

@@ -161,7 +161,7 @@ export class TelegramEmulator {
       server.close(() => resolve());
       server.closeIdleConnections();
       // Connections still busy (e.g. a slow upload) are cut after a grace period.
-      setTimeout(() => server.closeAllConnections(), 200).unref();
+      setTimeout(() => server.closeAllConnections(), 1000).unref();
     });
   }
 
@@ -204,7 +204,10 @@ export class TelegramEmulator {
     this.world.setBlocked(user.id, blocked);
   }
 
-  /** The user writes `text`; a leading /command gets a bot_command entity. Returns the stored message. */
+  /**
+   * The user writes `text` (commands, mentions, hashtags and URLs get entities). Returns the stored
+   * message. In groups the bot only receives it if privacy mode lets it through (see botInfo).
+   */
   sendText(user: { id: number }, text: string, opts: UserMessageOptions = {}): Message {
     const entities = detectEntities(text);
     return this.userMessage(user, opts, entities.length ? { text, entities } : { text });
@@ -397,10 +400,10 @@ export class TelegramEmulator {
       const body = parseBody(req.headers['content-type'], await readBody(req, this.options.maxBodyBytes ?? 50 * 2 ** 20));
       const params = new Params(body, Object.fromEntries(url.searchParams));
       const result = await this.invoke(methodMatch[2]!, params, { via: 'http', signal: aborter.signal });
-      send(res, 200, { ok: true, result });
+      this.send(res, 200, { ok: true, result });
     } catch (err) {
       const error = err instanceof TelegramApiError ? err : internalError(err);
-      send(res, error.errorCode, error.toBody());
+      this.send(res, error.errorCode, error.toBody());
     }
   }
 
@@ -506,19 +509,29 @@ export class TelegramEmulator {
 
   private serveFile(token: string, filePath: string, res: ServerResponse): void {
     if (token !== this.token) {
-      send(res, 401, unauthorized().toBody());
+      this.send(res, 401, unauthorized().toBody());
       return;
     }
     const file = this.world.files.getByPath(filePath);
     if (!file) {
-      send(res, 404, notFound().toBody());
+      this.send(res, 404, notFound().toBody());
       return;
     }
+    if (this.stopped) res.shouldKeepAlive = false;
     res.writeHead(200, {
       'content-type': file.mime_type ?? 'application/octet-stream',
       'content-length': file.data.length,
     });
     res.end(file.data);
+  }
+
+  private send(res: ServerResponse, status: number, body: unknown): void {
+    if (res.writableEnded || res.destroyed) return;
+    // Long polls answered by stop() must not keep their keep-alive connection (and stop()) waiting.
+    if (this.stopped) res.shouldKeepAlive = false;
+    const json = JSON.stringify(body);
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
+    res.end(json);
   }
 
   private requireUser(id: number): User {
@@ -559,8 +572,24 @@ export class TelegramEmulator {
       message.reply_to_message = { ...target, reply_to_message: undefined };
     }
     this.world.saveMessage(message);
-    this.hub.push({ message });
+    if (this.botSees(message)) this.hub.push({ message });
     return structuredClone(message);
+  }
+
+  /**
+   * Privacy mode: unless getMe says can_read_all_group_messages, a bot in a group only receives
+   * commands (not those addressed to other bots), mentions of itself and replies to its messages.
+   */
+  private botSees(message: Message): boolean {
+    if (message.chat.type === 'private' || this.bot.can_read_all_group_messages) return true;
+    if (message.reply_to_message?.from?.id === this.bot.id) return true;
+    const text = (message.text ?? message.caption ?? '').toLowerCase();
+    const username = `@${this.bot.username.toLowerCase()}`;
+    return (message.entities ?? message.caption_entities ?? []).some((entity) => {
+      const part = text.slice(entity.offset, entity.offset + entity.length);
+      if (entity.type === 'bot_command') return !part.includes('@') || part.endsWith(username);
+      return entity.type === 'mention' && part === username;
+    });
   }
 }
 
@@ -573,13 +602,6 @@ function callbackButtons(message: Message): InlineKeyboardButton.CallbackButton[
 function internalError(err: unknown): TelegramApiError {
   const message = err instanceof Error ? err.message : String(err);
   return new TelegramApiError(500, `Internal Server Error: ${message}`);
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  if (res.writableEnded || res.destroyed) return;
-  const json = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
-  res.end(json);
 }
 
 function formatCalls(calls: BotCall[]): string {

@@ -10,7 +10,10 @@ export type { NewUserOptions, NewGroupOptions, GroupChat } from './world.ts';
 export interface TelegramEmulatorOptions {
   /** Bot token; the bot id is the part before the colon. Default `123456789:AAE-emulated-token-for-tests`. */
   token?: string;
-  /** Overrides for the getMe result (`id` and `is_bot` come from the token). */
+  /**
+   * Overrides for the getMe result (`id` and `is_bot` come from the token). Default username
+   * 'emulated_bot'. `can_read_all_group_messages` (default false) switches group privacy mode off.
+   */
   botInfo?: Partial<Omit<UserFromGetMe, 'id' | 'is_bot'>>;
   /** Default 127.0.0.1. */
   host?: string;
