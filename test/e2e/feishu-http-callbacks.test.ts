@@ -13,7 +13,7 @@ describe('Feishu card callbacks over HTTP', () => {
   let h: Harness;
   let url: string;
   let messageId: string;
-  let acceptValue: unknown;
+  let acceptValue: Record<string, unknown>;
 
   beforeAll(async () => {
     h = await startHarness({ env: { FEISHU_EVENT_MODE: 'http', FEISHU_ENCRYPT_KEY: ENCRYPT_KEY, FEISHU_VERIFICATION_TOKEN: VERIFICATION_TOKEN } });

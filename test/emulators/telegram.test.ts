@@ -5,6 +5,7 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import { Bot, GrammyError, InlineKeyboard, InputFile, webhookCallback } from 'grammy';
 import type { Message, Update } from 'grammy/types';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { formatText } from './telegram/formatting.ts';
 import { TelegramEmulator, TINY_PNG } from './telegram/index.ts';
 
 let emu: TelegramEmulator;
@@ -484,5 +485,43 @@ describe('TelegramEmulator errors and protocol details', () => {
       [8, 'Emulated Bot', 'noted'],
     ]);
     expect(emu.messagesIn(ann.id)).toEqual([]);
+  });
+});
+
+describe('parse modes', () => {
+  it('turns HTML into text and entities the way Telegram does', () => {
+    expect(
+      formatText('<b>Order <i>#42</i></b> &lt;late&gt; <a href="https://x.test/?a=1&amp;b=2">track</a>', 'HTML', undefined),
+    ).toEqual({
+      text: 'Order #42 <late> track',
+      entities: [
+        { type: 'bold', offset: 0, length: 9 },
+        { type: 'italic', offset: 6, length: 3 },
+        { type: 'text_link', offset: 17, length: 5, url: 'https://x.test/?a=1&b=2' },
+      ],
+    });
+    expect(formatText('<pre><code class="language-ts">let x;</code></pre>', 'HTML', undefined).entities).toEqual([
+      { type: 'pre', offset: 0, length: 6, language: 'ts' },
+    ]);
+    expect(() => formatText('<b><i>x</b></i>', 'HTML', undefined)).toThrow(
+      `can't parse entities: Unmatched end tag at byte offset 7, expected "</i>", found "</b>"`,
+    );
+    expect(() => formatText('<br>', 'HTML', undefined)).toThrow('Unsupported start tag "br" at byte offset 0');
+  });
+
+  it('turns MarkdownV2 into text and entities, with UTF-16 offsets', () => {
+    expect(formatText('😀 *bold _both_* ||hidden|| `a\\`b` [go](https://x.test/a\\)b)', 'MarkdownV2', undefined)).toEqual({
+      text: '😀 bold both hidden a`b go',
+      entities: [
+        { type: 'bold', offset: 3, length: 9 },
+        { type: 'italic', offset: 8, length: 4 },
+        { type: 'spoiler', offset: 13, length: 6 },
+        { type: 'code', offset: 20, length: 3 },
+        { type: 'text_link', offset: 24, length: 2, url: 'https://x.test/a)b' },
+      ],
+    });
+    expect(() => formatText('*never closed', 'MarkdownV2', undefined)).toThrow(
+      "can't parse entities: Can't find end of Bold entity at byte offset 0",
+    );
   });
 });

@@ -129,7 +129,8 @@ export class TelegramEmulator {
     if (this.server) return this.apiRoot;
     if (this.stopped) throw new Error('TelegramEmulator: a stopped emulator cannot be restarted; create a new one');
     const server = createServer((req, res) => void this.handle(req, res));
-    // Long polls outlive Node's default 5 s keep-alive and request timeouts.
+    // A long poll may outlast Node's request timeout; a long keep-alive keeps clients from
+    // reusing a socket the server is just closing (ECONNRESET). stop() closes idle sockets anyway.
     server.keepAliveTimeout = 65_000;
     server.requestTimeout = 0;
     const host = this.options.host ?? '127.0.0.1';
@@ -357,10 +358,13 @@ export class TelegramEmulator {
     return this.waitFor(`nextBotCall(${description})`, matches, true, opts.timeoutMs);
   }
 
-  /** Resolves with the first call at index ≥ `fromIndex` matching `predicate`, without consuming it. */
-  waitForCall(predicate: (call: BotCall) => boolean, opts: WaitForCallOptions = {}): Promise<BotCall> {
-    const from = opts.fromIndex ?? 0;
-    return this.waitFor('waitForCall', (call) => call.seq > from && predicate(call), false, opts.timeoutMs);
+  /**
+   * Resolves with the first call at index ≥ `fromIndex` (default 0, i.e. also past calls) matching
+   * `predicate`, without consuming it. A number as second argument is the timeout in ms.
+   */
+  waitForCall(predicate: (call: BotCall) => boolean, opts: WaitForCallOptions | number = {}): Promise<BotCall> {
+    const { fromIndex = 0, timeoutMs } = typeof opts === 'number' ? { timeoutMs: opts } : opts;
+    return this.waitFor('waitForCall', (call) => call.seq > fromIndex && predicate(call), false, timeoutMs);
   }
 
   /** Waits for the bot to answer the callback query with this id. */
