@@ -99,6 +99,11 @@ export class OutboxWorker {
       await sender.send(row);
       await this.o.db.outboxMessage.update({ where: { id: row.id }, data: { status: 'sent', sentAt: this.o.now(), lastError: null } });
     } catch (error) {
+      if (error instanceof PlatformError && error.opts.hold) {
+        this.o.log.info({ outboxId: row.id, channel: row.channel, reason: error.message }, 'outbox message held');
+        await this.o.db.outboxMessage.update({ where: { id: row.id }, data: { status: 'held', attempts: { decrement: 1 }, lastError: error.message.slice(0, 1000) } });
+        return;
+      }
       const retryable = error instanceof PlatformError ? error.opts.retryable : true;
       const giveUp = !retryable || row.attempts >= this.o.maxAttempts;
       const backoff = error instanceof PlatformError && error.opts.retryAfterMs !== undefined ? error.opts.retryAfterMs : Math.min(2 ** row.attempts * 1000, 5 * 60_000);
@@ -110,4 +115,10 @@ export class OutboxWorker {
       });
     }
   }
+}
+
+/** Puts a channel target's held messages back in line (oldest first), e.g. when a WeChat customer writes again. */
+export async function releaseHeldMessages(db: Pick<Db, 'outboxMessage'>, channel: string, target: string, at: Date): Promise<number> {
+  const res = await db.outboxMessage.updateMany({ where: { channel, target, status: 'held' }, data: { status: 'pending', nextAttemptAt: at } });
+  return res.count;
 }

@@ -9,7 +9,13 @@ export class PlatformError extends Error {
     readonly platform: string,
     readonly method: string,
     message: string,
-    readonly opts: { retryable: boolean; retryAfterMs?: number; cause?: unknown } = { retryable: true },
+    readonly opts: {
+      retryable: boolean;
+      retryAfterMs?: number;
+      /** Keep the row as 'held' until something releases it (e.g. WeChat's 48-hour window reopens). */
+      hold?: boolean;
+      cause?: unknown;
+    } = { retryable: true },
   ) {
     super(`${platform}.${method}: ${message}`);
     this.name = 'PlatformError';
