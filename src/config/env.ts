@@ -12,7 +12,7 @@ export const envSchema = z.object({
     .optional(),
   CONFIG_FILE: z.string().trim().min(1).default('complaint-bot.example.yaml'),
   DATA_DIR: z.string().trim().min(1).default('./data'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: z.coerce.number({ error: 'PORT must be a port number from 0 to 65535' }).int('PORT must be a whole number').min(0, 'PORT must be 0–65535').max(65535, 'PORT must be 0–65535').default(3000),
   TELEGRAM_BOT_TOKEN: z.string().trim().regex(/^\d+:[\w-]+$/, 'TELEGRAM_BOT_TOKEN must look like 123456:ABC-DEF…').optional(),
   TELEGRAM_API_ROOT: url('TELEGRAM_API_ROOT'),
   TELEGRAM_WEBHOOK_URL: url('TELEGRAM_WEBHOOK_URL'),
