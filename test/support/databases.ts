@@ -11,24 +11,15 @@ export interface TestDatabaseKind {
   open(): Promise<Database>;
 }
 
-async function openPostgres(baseUrl: string): Promise<Database> {
-  const name = `cb_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client(baseUrl);
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
-  const db = await openDatabase({ url: url.toString() });
+async function openPostgres(): Promise<Database> {
+  const fresh = (await freshPostgresUrl())!;
+  const db = await openDatabase({ url: fresh.url });
   await db.migrate();
   return {
     ...db,
     async close() {
       await db.close();
-      const drop = new pg.Client(baseUrl);
-      await drop.connect();
-      await drop.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await drop.end();
+      await fresh.drop();
     },
   };
 }
@@ -45,7 +36,7 @@ export function testDatabases(): TestDatabaseKind[] {
     },
   ];
   const url = process.env.TEST_DATABASE_URL;
-  if (url) kinds.push({ name: 'postgresql', open: () => openPostgres(url) });
+  if (url) kinds.push({ name: 'postgresql', open: openPostgres });
   return kinds;
 }
 
