@@ -1,24 +1,107 @@
 /**
- * The value every card button carries, and its zod schema. A click whose value fails the schema
- * (forged, from an old card version, malformed) is refused with a toast and changes nothing.
+ * The value every card button carries, and the zod schemas of the value and of the form it submits:
+ * one discriminated union over the action. A click whose value fails its schema (forged, from an old
+ * card version, malformed) is refused with a toast and changes nothing. Typed form text is only
+ * shape-checked here (a string or nothing); emptiness and length are the use cases' business, so the
+ * toast can say exactly which field is wrong.
  */
 import { z } from 'zod';
+import type { StaffAction } from '../src/app/handle-staff-action.ts';
+import { MAX_ESCALATION_TIER } from '../src/app/staff-input.ts';
 
 export const CARD_VALUE_VERSION = 1;
 
-export const cardActionValueSchema = z
-  .object({
-    v: z.literal(CARD_VALUE_VERSION),
-    a: z.enum(['accept', 'resolve']),
-    c: z.number().int().positive(),
-  })
-  .strict();
+export const CARD_ACTIONS = ['accept', 'resolve', 'reply', 'ask', 'note', 'transfer', 'escalate', 'classify', 'extend', 'reject', 'reopen', 'reveal'] as const;
+export type CardAction = (typeof CARD_ACTIONS)[number];
+
+/** Form field names inside the card's forms (unique across the whole card, as Feishu requires). */
+export const FORM_FIELDS = {
+  resolution: 'resolution',
+  message: 'message',
+  department: 'department',
+  routeReason: 'route_reason',
+  category: 'category',
+  severity: 'severity',
+  extension: 'extension',
+  extendReason: 'extend_reason',
+  rejectReason: 'reject_reason',
+  rejectNote: 'reject_note',
+  reopenReason: 'reopen_reason',
+} as const;
+
+const base = { v: z.literal(CARD_VALUE_VERSION), c: z.number().int().positive().max(2_147_483_647) };
+const valueOf = <A extends CardAction>(a: A) => z.object({ ...base, a: z.literal(a) }).strict();
+
+export const cardActionValueSchema = z.discriminatedUnion('a', [
+  valueOf('accept'),
+  valueOf('resolve'),
+  valueOf('reply'),
+  valueOf('ask'),
+  valueOf('note'),
+  valueOf('transfer'),
+  // the tier the card showed: a second click on an outdated card must not escalate twice
+  z.object({ ...base, a: z.literal('escalate'), t: z.number().int().min(0).max(MAX_ESCALATION_TIER) }).strict(),
+  valueOf('classify'),
+  valueOf('extend'),
+  valueOf('reject'),
+  valueOf('reopen'),
+  valueOf('reveal'),
+]);
 
 export type CardActionValue = z.infer<typeof cardActionValueSchema>;
 
-/** Form field names inside the card's forms. */
-export const FORM_FIELDS = { resolution: 'resolution' } as const;
+/** A typed field: text, or '' when missing or not a string (a select left empty arrives as nothing). */
+const field = z
+  .unknown()
+  .optional()
+  .transform((v) => (typeof v === 'string' ? v : ''));
+const form = <S extends Record<string, typeof field>>(shape: S) => z.object(shape).catchall(z.unknown());
+const F = FORM_FIELDS;
 
-export function cardValue(action: CardActionValue['a'], complaintId: number): CardActionValue {
-  return { v: CARD_VALUE_VERSION, a: action, c: complaintId };
+/** Each action's form, turned into the app's StaffAction. */
+const FORMS: { [A in CardAction]: (formValue: Record<string, unknown>, value: Extract<CardActionValue, { a: A }>) => StaffAction } = {
+  accept: () => ({ kind: 'accept' }),
+  reveal: () => ({ kind: 'reveal' }),
+  resolve: (f) => ({ kind: 'resolve', resolution: form({ [F.resolution]: field }).parse(f)[F.resolution] }),
+  reply: (f) => ({ kind: 'reply', text: form({ [F.message]: field }).parse(f)[F.message] }),
+  ask: (f) => ({ kind: 'ask', text: form({ [F.message]: field }).parse(f)[F.message] }),
+  note: (f) => ({ kind: 'note', text: form({ [F.message]: field }).parse(f)[F.message] }),
+  transfer: (f) => {
+    const p = form({ [F.department]: field, [F.routeReason]: field }).parse(f);
+    return { kind: 'transfer', department: p[F.department], reason: p[F.routeReason] };
+  },
+  escalate: (f, value) => ({ kind: 'escalate', reason: form({ [F.routeReason]: field }).parse(f)[F.routeReason], fromTier: value.t }),
+  classify: (f) => {
+    const p = form({ [F.category]: field, [F.severity]: field }).parse(f);
+    return { kind: 'classify', category: p[F.category], severity: p[F.severity] };
+  },
+  extend: (f) => {
+    const p = form({ [F.extension]: field, [F.extendReason]: field }).parse(f);
+    return { kind: 'extend', extension: p[F.extension], reason: p[F.extendReason] };
+  },
+  reject: (f) => {
+    const p = form({ [F.rejectReason]: field, [F.rejectNote]: field }).parse(f);
+    return { kind: 'reject', reason: p[F.rejectReason], note: p[F.rejectNote] };
+  },
+  reopen: (f) => ({ kind: 'reopen', reason: form({ [F.reopenReason]: field }).parse(f)[F.reopenReason] }),
+};
+
+export type ParsedCardAction = { ok: true; complaintId: number; action: StaffAction } | { ok: false; problem: string };
+
+/** Validates a click's button value and its form, and turns them into the app's StaffAction. */
+export function parseCardAction(value: unknown, formValue: unknown): ParsedCardAction {
+  const parsed = cardActionValueSchema.safeParse(value);
+  if (!parsed.success) return { ok: false, problem: parsed.error.issues[0]?.message ?? 'invalid value' };
+  if (formValue !== undefined && (formValue === null || typeof formValue !== 'object' || Array.isArray(formValue))) return { ok: false, problem: 'form_value is not an object' };
+  const toAction = FORMS[parsed.data.a] as (f: Record<string, unknown>, v: CardActionValue) => StaffAction;
+  try {
+    return { ok: true, complaintId: parsed.data.c, action: toAction((formValue ?? {}) as Record<string, unknown>, parsed.data) };
+  } catch (error) {
+    return { ok: false, problem: `form_value: ${error instanceof Error ? error.message.slice(0, 200) : String(error)}` };
+  }
+}
+
+/** A button's value; `extra` carries what one action needs (escalate: `t`, the tier shown). */
+export function cardValue(action: CardAction, complaintId: number, extra: { t?: number } = {}): CardActionValue {
+  return { v: CARD_VALUE_VERSION, a: action, c: complaintId, ...(action === 'escalate' ? { t: extra.t ?? 0 } : {}) } as CardActionValue;
 }

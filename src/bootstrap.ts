@@ -15,6 +15,7 @@ import { calendarFromConfig, slaFromConfig } from './app/policy.ts';
 import { syncDirectory } from './app/sync-directory.ts';
 import { handleCustomerMessage } from './app/handle-customer-message.ts';
 import { handleStaffAction } from './app/handle-staff-action.ts';
+import { handleStaffCommand } from './app/handle-staff-command.ts';
 import { loadComplaintView } from './app/complaint-view.ts';
 import { enqueueCardRefresh } from './app/outbox.ts';
 import { recordInboundEvent } from './app/record-inbound-event.ts';
@@ -28,6 +29,16 @@ import { FeishuClient } from '../adapters/feishu/feishu-client.ts';
 import { FeishuLongConnection } from '../adapters/feishu/long-connection.ts';
 import { createFeishuHttpHandler } from '../adapters/feishu/http-callbacks.ts';
 import { createCardActionHandler } from '../adapters/feishu/card-action.ts';
+import { JobScheduler } from './jobs/scheduler.ts';
+import { botJobs } from './jobs/jobs.ts';
+import { WechatChannel } from '../adapters/wechat/wechat-channel.ts';
+import type { WechatTransport } from '../adapters/wechat/transport.ts';
+import { WechatyTransport } from '../adapters/wechat/wechaty-transport.ts';
+import { OfficialAccountTransport, WECHAT_OA_PATH } from '../adapters/wechat/official-account.ts';
+import { OfficialAccountApi } from '../adapters/wechat/oa-api.ts';
+import { ApiTokenStore } from './store/api-token-store.ts';
+import { rememberSignedRequest } from './app/remember-signed-request.ts';
+import { createStaffMessageHandler } from '../adapters/feishu/staff-message.ts';
 
 export const FEISHU_CALLBACK_PATH = '/feishu/callback';
 
@@ -37,6 +48,7 @@ export interface RunningBot {
   port: number;
   telegram?: TelegramChannel;
   feishu?: FeishuClient;
+  wechat?: WechatChannel;
   outbox: OutboxWorker;
   stop(): Promise<void>;
 }
@@ -49,6 +61,8 @@ export interface StartOptions {
   /** Overrides the PGlite folder (tests use 'memory://'). */
   pgliteDir?: string;
   outboxPollMs?: number;
+  /** Scheduled jobs (SLA sweep, digest, summaries); default on. Tests that do not exercise them turn them off. */
+  jobs?: boolean;
 }
 
 export async function startBot(opts: StartOptions): Promise<RunningBot> {
@@ -95,8 +109,8 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
     const lang: Language = config.defaultLanguage;
     const onCardAction = createCardActionHandler({
       handle: (input) => handleStaffAction(ctx, input),
-      renderCard: async (id) => {
-        const view = await loadComplaintView(database.prisma, config, id);
+      renderCard: async (id, messageId) => {
+        const view = await loadComplaintView(database.prisma, config, id, { messageId });
         return view ? renderComplaintCard(view) : null;
       },
       refreshLater: async (id) => {
@@ -106,25 +120,81 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
       texts: { badRequest: t(lang, 'staff.toast.badRequest'), error: t(lang, 'staff.toast.error'), processing: t(lang, 'staff.toast.processing') },
       log: log.child({ channel: 'feishu' }),
     });
+    const onMessage = createStaffMessageHandler({ handle: (input) => handleStaffCommand(ctx, input), log: log.child({ channel: 'feishu' }) });
     if (env.FEISHU_EVENT_MODE === 'http') {
       routes[FEISHU_CALLBACK_PATH] = createFeishuHttpHandler({
         encryptKey: env.FEISHU_ENCRYPT_KEY!,
         verificationToken: env.FEISHU_VERIFICATION_TOKEN,
         rememberNonce: (nonce, at) => database.prisma.$transaction((tx) => recordInboundEvent(tx, 'feishu-nonce', nonce, at)),
         onCardAction,
+        onMessage,
         log: log.child({ channel: 'feishu' }),
         now: ctx.now,
       });
       log.info({ path: FEISHU_CALLBACK_PATH }, 'Feishu: card callbacks over HTTP');
     } else {
-      const ws = new FeishuLongConnection({ appId: env.FEISHU_APP_ID, appSecret: env.FEISHU_APP_SECRET, domain: env.FEISHU_DOMAIN, onCardAction, log: log.child({ channel: 'feishu' }) });
+      const ws = new FeishuLongConnection({ appId: env.FEISHU_APP_ID, appSecret: env.FEISHU_APP_SECRET, domain: env.FEISHU_DOMAIN, onCardAction, onMessage, log: log.child({ channel: 'feishu' }) });
       await ws.start();
       stops.push(() => ws.stop());
     }
   } else off.push('Feishu is off: set FEISHU_APP_ID and FEISHU_APP_SECRET (FEISHU_EVENT_MODE=http also needs FEISHU_ENCRYPT_KEY) to turn it on');
 
+  // WeChat: the official account (own adapter, verified pushes) or any Wechaty puppet; one of the two.
+  let wechat: WechatChannel | undefined;
+  let wechatTransport: WechatTransport | undefined;
+  const wechatLog = log.child({ channel: 'wechat' });
+  if (env.WECHAT_OA_APP_ID && env.WECHAT_OA_APP_SECRET && env.WECHAT_OA_TOKEN) {
+    const api = new OfficialAccountApi({
+      appId: env.WECHAT_OA_APP_ID,
+      appSecret: env.WECHAT_OA_APP_SECRET,
+      apiBase: env.WECHAT_API_BASE,
+      tokens: new ApiTokenStore(database.prisma, database.kind === 'postgresql'),
+      now: ctx.now,
+      log: wechatLog,
+    });
+    const oa = new OfficialAccountTransport({
+      appId: env.WECHAT_OA_APP_ID,
+      token: env.WECHAT_OA_TOKEN,
+      aesKey: env.WECHAT_OA_AES_KEY,
+      api,
+      checkNonce: (key, bodyHash, at) => rememberSignedRequest(database.prisma, 'wechat-oa', key, bodyHash, at),
+      displayName: (openId) => t(config.defaultLanguage, 'wechat.displayName', { tail: openId.slice(-4) }),
+      now: ctx.now,
+      log: wechatLog,
+    });
+    routes[WECHAT_OA_PATH] = (req, res) => oa.handle(req, res);
+    wechatTransport = oa;
+  } else if (env.WECHATY_PUPPET) {
+    wechatTransport = new WechatyTransport({ puppet: env.WECHATY_PUPPET, token: env.WECHATY_PUPPET_TOKEN, sessionName: path.join(env.DATA_DIR, 'wechaty'), log: wechatLog });
+  } else
+    off.push(
+      'WeChat is off: set WECHAT_OA_APP_ID, WECHAT_OA_APP_SECRET and WECHAT_OA_TOKEN (plus WECHAT_OA_AES_KEY for safe mode) for an official account, or WECHATY_PUPPET (and WECHATY_PUPPET_TOKEN) for a Wechaty puppet',
+    );
+  if (wechatTransport) {
+    wechat = new WechatChannel({
+      transport: wechatTransport,
+      db: database.prisma,
+      config,
+      log: wechatLog,
+      now: ctx.now,
+      onMessage: (inbound) => handleCustomerMessage(ctx, inbound),
+      errorText: () => t(config.defaultLanguage, 'customer.error'),
+      outboxChanged: () => ctx.outboxChanged(),
+    });
+    senders.wechat = wechat.sender();
+    await wechat.start();
+    stops.push(() => wechat!.stop());
+  }
+
   outbox = new OutboxWorker({ db: database.prisma, senders, log: log.child({ part: 'outbox' }), now: ctx.now, pollMs: opts.outboxPollMs ?? 1000 });
   outbox.start();
+
+  // Scheduled jobs (src/jobs): every slot runs once across instances; a slot missed while down is made up now.
+  if (opts.jobs ?? true) {
+    const scheduler = new JobScheduler(ctx, botJobs(ctx));
+    await scheduler.start();
+    stops.push(() => scheduler.stop());
+  }
 
   const server: Server = await startHttpServer({
     port: env.PORT,
@@ -135,7 +205,7 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
         await database.prisma.$queryRaw`SELECT 1`;
         const failed = await database.prisma.outboxMessage.count({ where: { status: 'failed' } });
         const pending = await database.prisma.outboxMessage.count({ where: { status: { in: ['pending', 'sending'] } } });
-        return { ok: true, database: database.kind, channels: { telegram: Boolean(telegram), feishu: Boolean(feishu) }, outbox: { pending, failed } };
+        return { ok: true, database: database.kind, channels: { telegram: Boolean(telegram), feishu: Boolean(feishu), wechat: wechat?.transport.kind ?? false }, outbox: { pending, failed } };
       } catch (error) {
         return { ok: false, error: String(error) };
       }
@@ -155,6 +225,7 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
     port,
     telegram,
     feishu,
+    wechat,
     outbox,
     async stop() {
       if (stopped) return;

@@ -1,9 +1,11 @@
 /**
  * A card click (`card.action.trigger`) → validated staff action → the app → the answer Feishu expects:
- * a toast and the card redrawn from the database, within 3 s. Shared by the long connection and HTTP.
+ * a toast and the clicked card redrawn from the database, within 3 s. Shared by the long connection and HTTP.
+ * A click that fails validation (forged, malformed, from an unknown card version) gets an error toast,
+ * a log line, and changes nothing.
  */
 import { z } from 'zod';
-import { cardActionValueSchema, FORM_FIELDS } from '../../cards/actions.ts';
+import { parseCardAction } from '../../cards/actions.ts';
 import type { StaffActionInput, StaffActionResult } from '../../src/app/handle-staff-action.ts';
 import type { Logger } from '../../src/logger.ts';
 
@@ -13,7 +15,7 @@ const cardEventSchema = z.object({
   operator: z.object({ open_id: z.string().min(1).max(128) }),
   action: z.object({
     value: z.unknown(),
-    form_value: z.record(z.string(), z.unknown()).optional(),
+    form_value: z.unknown().optional(),
   }),
   context: z.object({ open_message_id: z.string().max(128).optional(), open_chat_id: z.string().max(128).optional() }).optional(),
 });
@@ -25,7 +27,8 @@ export interface CardCallbackResponse {
 
 export interface CardActionDeps {
   handle: (input: StaffActionInput) => Promise<StaffActionResult>;
-  renderCard: (complaintId: number) => Promise<object | null>;
+  /** The card to answer with: the clicked message's card, drawn from the database. */
+  renderCard: (complaintId: number, messageId?: string) => Promise<object | null>;
   /** When the answer could not be given in time, the card is redrawn later through the outbox. */
   refreshLater: (complaintId: number) => Promise<void>;
   texts: { badRequest: string; error: string; processing: string };
@@ -38,23 +41,23 @@ export function createCardActionHandler(deps: CardActionDeps) {
   const limit = deps.answerWithinMs ?? 2500;
   return async function onCardAction(raw: unknown): Promise<CardCallbackResponse> {
     const event = cardEventSchema.safeParse(raw);
-    const value = event.success ? cardActionValueSchema.safeParse(event.data.action.value) : undefined;
-    if (!event.success || !value?.success) {
-      deps.log.warn({ problem: (event.success ? value?.error : event.error)?.issues?.[0]?.message }, 'Feishu: refused a card action with an invalid value');
+    const parsed = event.success ? parseCardAction(event.data.action.value, event.data.action.form_value) : undefined;
+    if (!event.success || !parsed?.ok) {
+      const problem = event.success ? (parsed && !parsed.ok ? parsed.problem : '') : event.error.issues[0]?.message;
+      deps.log.warn({ problem, operator: event.success ? event.data.operator.open_id : undefined }, 'Feishu: refused a card action with an invalid value');
       return { toast: { type: 'error', content: deps.texts.badRequest } };
     }
     const e = event.data;
-    const resolutionRaw = e.action.form_value?.[FORM_FIELDS.resolution];
     const input: StaffActionInput = {
       eventId: e.event_id ?? `${e.operator.open_id}:${e.context?.open_message_id ?? ''}:${Date.now()}`,
       operatorOpenId: e.operator.open_id,
-      complaintId: value.data.c,
+      complaintId: parsed.complaintId,
       messageId: e.context?.open_message_id,
-      action: value.data.a === 'accept' ? { kind: 'accept' } : { kind: 'resolve', resolution: typeof resolutionRaw === 'string' ? resolutionRaw : '' },
+      action: parsed.action,
     };
     const work = (async (): Promise<CardCallbackResponse> => {
       const result = await deps.handle(input);
-      const card = result.complaintId ? await deps.renderCard(result.complaintId) : null;
+      const card = result.complaintId ? await deps.renderCard(result.complaintId, input.messageId) : null;
       return { toast: { type: result.toast.type, content: result.toast.text }, ...(card ? { card: { type: 'raw' as const, data: card } } : {}) };
     })();
     let timer: NodeJS.Timeout | undefined;

@@ -52,7 +52,8 @@ export class FeishuClient implements StaffChannelPort {
       appSecret: opts.appSecret,
       domain: opts.domain,
       cache: this.cache as unknown as lark.Cache,
-      loggerLevel: lark.LoggerLevel.error,
+      // Failures come back as PlatformError and are logged once, with context, by the outbox worker.
+      loggerLevel: lark.LoggerLevel.fatal,
     });
   }
 
@@ -64,13 +65,26 @@ export class FeishuClient implements StaffChannelPort {
     return this.createMessage('sendText', chatId, 'text', JSON.stringify({ text }), uuid);
   }
 
+  async replyInThread(messageId: string, text: string, uuid: string): Promise<string> {
+    const res = await this.call('replyInThread', () =>
+      this.client.im.message.reply({ path: { message_id: messageId }, data: { msg_type: 'text', content: JSON.stringify({ text }), reply_in_thread: true, uuid } }) as Promise<ApiResult>,
+    );
+    const id = res.data?.message_id;
+    if (!id) throw new PlatformError('feishu', 'replyInThread', 'no message_id in the answer', { retryable: true });
+    return id;
+  }
+
+  async sendTextToUser(openId: string, text: string, uuid: string): Promise<string> {
+    return this.createMessage('sendTextToUser', openId, 'text', JSON.stringify({ text }), uuid, 'open_id');
+  }
+
   async patchCard(messageId: string, card: object): Promise<void> {
     await this.call('patchCard', () => this.client.im.message.patch({ path: { message_id: messageId }, data: { content: JSON.stringify(card) } }) as Promise<ApiResult>);
   }
 
-  private async createMessage(method: string, chatId: string, msgType: string, content: string, uuid: string): Promise<string> {
+  private async createMessage(method: string, receiveId: string, msgType: string, content: string, uuid: string, idType: 'chat_id' | 'open_id' = 'chat_id'): Promise<string> {
     const res = await this.call(method, () =>
-      this.client.im.message.create({ params: { receive_id_type: 'chat_id' }, data: { receive_id: chatId, msg_type: msgType, content, uuid } }) as Promise<ApiResult>,
+      this.client.im.message.create({ params: { receive_id_type: idType }, data: { receive_id: receiveId, msg_type: msgType, content, uuid } }) as Promise<ApiResult>,
     );
     const id = res.data?.message_id;
     if (!id) throw new PlatformError('feishu', method, 'no message_id in the answer', { retryable: true });
@@ -91,12 +105,12 @@ export class FeishuClient implements StaffChannelPort {
         return Promise.reject(new PlatformError('feishu', method, `rate limited (${code ?? status})`, { retryable: true, retryAfterMs: Math.max(1, reset) * 1000, cause: error }));
       }
       const retryable = status === undefined || status >= 500;
-      throw new PlatformError('feishu', method, `HTTP ${status ?? 'error'} ${code ?? ''} ${e.response?.data?.msg ?? e.message ?? ''}`.trim(), { retryable, cause: error });
+      throw new PlatformError('feishu', method, `HTTP ${status ?? 'error'} ${code ?? ''} ${e.response?.data?.msg ?? e.message ?? ''}`.trim(), { retryable, code, cause: error });
     }
     if (res.code && res.code !== 0) {
       if (TOKEN_INVALID.has(res.code) && !retried) return this.retryWithNewToken(method, fn);
       if (res.code === RATE_LIMITED) throw new PlatformError('feishu', method, 'rate limited', { retryable: true, retryAfterMs: 1000 });
-      throw new PlatformError('feishu', method, `code ${res.code}: ${res.msg ?? ''}`, { retryable: false });
+      throw new PlatformError('feishu', method, `code ${res.code}: ${res.msg ?? ''}`, { retryable: false, code: res.code });
     }
     return res;
   }

@@ -14,6 +14,8 @@ export interface FeishuHttpOptions {
   /** Returns false when the nonce was seen before (shared across instances through the database). */
   rememberNonce: (nonce: string, at: Date) => Promise<boolean>;
   onCardAction: (event: Record<string, unknown>) => Promise<unknown>;
+  /** `im.message.receive_v1`: a message to the bot in a chat (group commands). */
+  onMessage?: (event: Record<string, unknown>) => Promise<void>;
   log: Logger;
   now?: () => Date;
   maxBodyBytes?: number;
@@ -119,8 +121,12 @@ export function createFeishuHttpHandler(opts: FeishuHttpOptions) {
       if (opts.verificationToken && token !== opts.verificationToken) throw new Refused(401, 'wrong verification token');
       if (event.type === 'url_verification') return reply(200, { challenge: event.challenge });
       const header = (event.header ?? {}) as Record<string, unknown>;
-      if (header.event_type !== 'card.action.trigger') return reply(200, {});
       const flat = { ...header, ...((event.event ?? {}) as Record<string, unknown>) };
+      if (header.event_type === 'im.message.receive_v1' && opts.onMessage) {
+        await opts.onMessage(flat);
+        return reply(200, {});
+      }
+      if (header.event_type !== 'card.action.trigger') return reply(200, {});
       reply(200, await opts.onCardAction(flat));
     } catch (error) {
       if (error instanceof Refused) {

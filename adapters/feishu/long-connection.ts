@@ -10,6 +10,8 @@ export interface LongConnectionOptions {
   appSecret: string;
   domain: string;
   onCardAction: (event: Record<string, unknown>) => Promise<unknown>;
+  /** `im.message.receive_v1`: a message to the bot in a chat (group commands). */
+  onMessage?: (event: Record<string, unknown>) => Promise<void>;
   log: Logger;
 }
 
@@ -23,6 +25,7 @@ export class FeishuLongConnection {
       this.opts.log.warn({ appId: this.opts.appId }, 'Feishu: FEISHU_APP_ID does not look like cli_ + 16 hex digits; the SDK long connection may refuse to start');
     const dispatcher = new lark.EventDispatcher({ loggerLevel: lark.LoggerLevel.error }).register({
       'card.action.trigger': async (data: unknown) => this.opts.onCardAction(data as Record<string, unknown>),
+      ...(this.opts.onMessage ? { 'im.message.receive_v1': async (data: unknown) => this.opts.onMessage!(data as Record<string, unknown>) } : {}),
     } as Record<string, (data: unknown) => Promise<unknown>>);
     this.client = new lark.WSClient({ appId: this.opts.appId, appSecret: this.opts.appSecret, domain: this.opts.domain, loggerLevel: lark.LoggerLevel.warn });
     await this.client.start({ eventDispatcher: dispatcher });

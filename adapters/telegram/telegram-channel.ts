@@ -77,12 +77,22 @@ export class TelegramChannel implements CustomerChannelPort {
   async sendText(chatId: string, text: string, buttons?: TextButton[][]): Promise<void> {
     const keyboard = buttons ? InlineKeyboard.from(buttons.map((row) => row.map((b) => InlineKeyboard.text(b.label, b.data)))) : undefined;
     try {
-      await this.bot.api.sendMessage(chatId, text, keyboard ? { reply_markup: keyboard } : {});
+      await this.bot.api.sendMessage(chatId, fitMessage(text), keyboard ? { reply_markup: keyboard } : {});
     } catch (error) {
       throw toPlatformError('sendMessage', error);
     }
   }
 }
+
+/** Telegram refuses texts over 4,096 characters (a 400 that no retry fixes): cut at a code point, with an ellipsis. */
+export function fitMessage(text: string): string {
+  if (text.length <= TELEGRAM_MAX_TEXT) return text;
+  const points = Array.from(text.slice(0, TELEGRAM_MAX_TEXT));
+  while (points.join('').length > TELEGRAM_MAX_TEXT - 1) points.pop();
+  return `${points.join('')}…`;
+}
+
+const TELEGRAM_MAX_TEXT = 4096;
 
 function toPlatformError(method: string, error: unknown): PlatformError {
   if (error instanceof GrammyError) {

@@ -31,7 +31,8 @@ export async function changeStatus(
   if (!decision.ok) throw new AppError('TRANSITION_NOT_ALLOWED', `${args.action} not allowed from ${complaint.status}`, { complaint });
   const updated = await tx.complaint.updateMany({
     where: { id: complaint.id, version: complaint.version },
-    data: { ...args.data, status: decision.to, version: { increment: 1 }, updatedAt: args.at },
+    // nextDueAt = now: any change may start or stop an SLA clock, so the sweep (src/jobs) looks at it again.
+    data: { ...args.data, status: decision.to, version: { increment: 1 }, updatedAt: args.at, nextDueAt: args.at },
   });
   if (updated.count !== 1) throw new AppError('CONFLICT', `complaint ${complaint.number} changed concurrently`);
   await tx.complaintEvent.create({

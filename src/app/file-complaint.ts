@@ -12,6 +12,8 @@ import type { AppContext } from './context.ts';
 import { AppError } from './errors.ts';
 import { enqueue, enqueueNewCard } from './outbox.ts';
 import { formatLocalTime } from './format.ts';
+import type { CustomerAttachment } from './inbound.ts';
+import { storeAttachments } from './add-complaint-info.ts';
 
 export interface FileComplaintInput {
   customerId: number;
@@ -19,6 +21,17 @@ export interface FileComplaintInput {
   description: string;
   contactPhone: string | null;
   language: Language;
+  /** what or whom the complaint is about (被投诉对象) */
+  subject?: string | null;
+  /** what the customer asks for (诉求) */
+  desiredOutcome?: string | null;
+  /** when it happened, as the customer said it */
+  occurredAt?: string | null;
+  address?: string | null;
+  /** by when the customer asked for an answer */
+  requestedReplyBy?: string | null;
+  /** photos and files sent as evidence */
+  attachments?: CustomerAttachment[];
 }
 
 async function nextSequence(tx: Tx, day: string): Promise<number> {
@@ -51,6 +64,11 @@ export async function fileComplaint(ctx: AppContext, tx: Tx, input: FileComplain
       departmentId: department.id,
       description: input.description,
       contactPhone: input.contactPhone,
+      subject: input.subject ?? null,
+      desiredOutcome: input.desiredOutcome ?? null,
+      occurredAt: input.occurredAt ?? null,
+      address: input.address ?? null,
+      requestedReplyBy: input.requestedReplyBy ?? null,
       registeredAt,
       clockStartAt: deadlines.clockStartAt,
       acceptDueAt: deadlines.acceptDueAt,
@@ -68,10 +86,11 @@ export async function fileComplaint(ctx: AppContext, tx: Tx, input: FileComplain
       toStatus: 'registered',
       actor: `${customer.platform}:${customer.platformUserId}`,
       actorName: customer.displayName,
-      data: { category: category.id, severity, department: department.id },
+      data: { category: category.id, severity, department: department.id, ...(input.attachments?.length ? { attachments: input.attachments.length } : {}) },
       at: registeredAt,
     },
   });
+  await storeAttachments(tx, complaint.id, customer.platform, input.attachments, registeredAt);
   if (input.contactPhone) await tx.customer.update({ where: { id: customer.id }, data: { phone: input.contactPhone } });
   await enqueue(
     tx,

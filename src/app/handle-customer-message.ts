@@ -3,14 +3,17 @@
  * conversation flows, the commands, and the relay to an open complaint; whatever is left gets a hint.
  * All of it in one transaction, so a failure leaves what was stored before untouched.
  */
-import { languageFromCode, type Language } from '../i18n/index.ts';
+import { languageFromCode } from '../i18n/index.ts';
 import type { AppContext } from './context.ts';
 import type { CustomerInbound } from './inbound.ts';
 import { recordInboundEvent } from './record-inbound-event.ts';
 import { CustomerSession } from './customer-session.ts';
-import { handleFilingFlow } from './customer-filing-flow.ts';
+import { handleFilingFlow, offerToFile } from './customer-filing-flow.ts';
 import { handleCustomerCommand } from './customer-commands.ts';
 import { relayCustomerMessage } from './relay-customer-message.ts';
+import { cleanCustomerInput, guardCustomerInput } from './customer-input-guard.ts';
+import { handleFollowUpFlow } from './customer-follow-up-flow.ts';
+import { settleCustomerLanguage } from './customer-language.ts';
 
 export { MAX_TEXT } from './customer-filing-flow.ts';
 
@@ -18,7 +21,7 @@ export async function handleCustomerMessage(ctx: AppContext, input: CustomerInbo
   await ctx.db.$transaction(async (tx) => {
     const at = ctx.now();
     if (!(await recordInboundEvent(tx, input.platform, input.eventId, at))) return;
-    const customer = await tx.customer.upsert({
+    const upserted = await tx.customer.upsert({
       where: { platform_platformUserId: { platform: input.platform, platformUserId: input.userId } },
       create: {
         platform: input.platform,
@@ -30,12 +33,15 @@ export async function handleCustomerMessage(ctx: AppContext, input: CustomerInbo
       },
       update: { chatId: input.chatId, displayName: input.displayName, lastInboundAt: at },
     });
-    const lang: Language = (customer.language as Language | null) ?? ctx.config.defaultLanguage;
+    const { customer, lang } = await settleCustomerLanguage(tx, ctx.config, upserted, input.languageCode);
     const conversation = await tx.conversation.findUnique({ where: { platform_userId: { platform: input.platform, userId: input.userId } } });
-    const session = new CustomerSession(ctx, tx, input, customer, lang, at, conversation);
+    const session = new CustomerSession(ctx, tx, cleanCustomerInput(input), customer, lang, at, conversation);
+    if (await guardCustomerInput(session)) return;
     if (await handleFilingFlow(session)) return;
+    if (await handleFollowUpFlow(session)) return;
     if (await handleCustomerCommand(session)) return;
     if (await relayCustomerMessage(session)) return;
+    if (await offerToFile(session)) return;
     await session.reply('customer.hint');
   });
   ctx.outboxChanged();

@@ -15,6 +15,19 @@ export interface CustomerInbound {
   button?: string;
   /** The message carried a photo, file, sticker… */
   hasMedia?: boolean;
+  /** Photos and files the customer sent (evidence); stored by the platform's file id. */
+  attachments?: CustomerAttachment[];
+  /** Media the product does not take (sticker, voice, location…): the customer is told what is accepted. */
+  unsupportedMedia?: string;
+  /** The customer edited an earlier message; the edit is not taken as a new answer. */
+  edited?: boolean;
+}
+
+export interface CustomerAttachment {
+  kind: 'photo' | 'file';
+  fileId: string;
+  fileName?: string;
+  mimeType?: string;
 }
 
 export interface CardActionInbound {

@@ -27,6 +27,18 @@ export const envSchema = z.object({
   FEISHU_EVENT_MODE: z.enum(['ws', 'http'], { message: 'FEISHU_EVENT_MODE must be "ws" or "http"' }).default('ws'),
   FEISHU_ENCRYPT_KEY: z.string().trim().min(1).optional(),
   FEISHU_VERIFICATION_TOKEN: optionalText,
+  WECHATY_PUPPET: z
+    .string()
+    .trim()
+    .regex(/^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*$/, 'WECHATY_PUPPET must be a puppet package name like wechaty-puppet-service')
+    .refine((v) => v !== 'wechaty-puppet-official-account', 'WECHATY_PUPPET: wechaty-puppet-official-account is not supported (it checks no signatures); set WECHAT_OA_APP_ID, WECHAT_OA_APP_SECRET and WECHAT_OA_TOKEN instead')
+    .optional(),
+  WECHATY_PUPPET_TOKEN: z.string().trim().min(1).optional(),
+  WECHAT_OA_APP_ID: z.string().trim().regex(/^wx[0-9a-f]{16}$/, 'WECHAT_OA_APP_ID must be the official account AppID: "wx" and 16 hex digits').optional(),
+  WECHAT_OA_APP_SECRET: z.string().trim().regex(/^[0-9A-Za-z]{32}$/, 'WECHAT_OA_APP_SECRET must be the 32-character AppSecret').optional(),
+  WECHAT_OA_TOKEN: z.string().trim().regex(/^[0-9A-Za-z]{3,32}$/, 'WECHAT_OA_TOKEN must be the server Token: 3–32 letters or digits').optional(),
+  WECHAT_OA_AES_KEY: z.string().trim().regex(/^[0-9A-Za-z]{43}$/, 'WECHAT_OA_AES_KEY must be the 43-character EncodingAESKey').optional(),
+  WECHAT_API_BASE: z.string().trim().url('WECHAT_API_BASE must be a URL like https://api.weixin.qq.com').default('https://api.weixin.qq.com'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 

@@ -62,6 +62,13 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     problems.push('FEISHU_ENCRYPT_KEY: required when FEISHU_EVENT_MODE=http (without it no callback could be verified)');
   if (env.TELEGRAM_WEBHOOK_URL && !env.TELEGRAM_WEBHOOK_SECRET)
     problems.push('TELEGRAM_WEBHOOK_SECRET: required when TELEGRAM_WEBHOOK_URL is set (Telegram signs each push with it)');
+  const oa = { WECHAT_OA_APP_ID: env.WECHAT_OA_APP_ID, WECHAT_OA_APP_SECRET: env.WECHAT_OA_APP_SECRET, WECHAT_OA_TOKEN: env.WECHAT_OA_TOKEN };
+  const oaMissing = Object.entries(oa).filter(([, v]) => !v).map(([k]) => k);
+  if ((oaMissing.length && oaMissing.length < 3) || (env.WECHAT_OA_AES_KEY && oaMissing.length))
+    problems.push(`WECHAT_OA_APP_ID, WECHAT_OA_APP_SECRET and WECHAT_OA_TOKEN must be set together for the official account (missing: ${oaMissing.join(', ')})`);
+  if (env.WECHAT_OA_APP_ID && env.WECHATY_PUPPET)
+    problems.push('WECHATY_PUPPET and WECHAT_OA_APP_ID are both set: the WeChat channel runs either on a Wechaty puppet or on the official account; unset one');
+  if (env.WECHATY_PUPPET_TOKEN && !env.WECHATY_PUPPET) problems.push('WECHATY_PUPPET_TOKEN is set but WECHATY_PUPPET is not (which puppet is the token for?)');
   if (problems.length) throw new ConfigError('invalid environment', problems);
   return env;
 }

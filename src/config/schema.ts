@@ -3,6 +3,7 @@
  * a staff member's department) are checked here too, so a wrong file stops the process with the key that is wrong.
  */
 import { z } from 'zod';
+import { escalationSchema, followUpSchema, jobsSchema, reportsSchema } from './jobs-schema.ts';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be a time like "09:00"');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like "2026-10-01"');
@@ -10,6 +11,20 @@ const duration = z.string().regex(/^(\d+h)?(\d+m)?$/, 'must be a duration like "
 const localized = z.union([z.string().min(1), z.object({ zh: z.string().min(1), en: z.string().min(1) })]);
 const severity = z.enum(['general', 'important', 'major']);
 const perSeverity = z.object({ general: duration, important: duration, major: duration }).strict();
+/**
+ * A WeChat template message: its id, or the id with the template's fields. Field values may use
+ * {title}, {number}, {text}, {time}, {options} and the notice's own values (e.g. {resolution}).
+ */
+const wechatTemplate = z.union([
+  z.string().trim().min(1),
+  z
+    .object({
+      id: z.string().trim().min(1),
+      data: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,31}$/, 'must be a template field name like "keyword1" or "thing2"'), z.string()).optional(),
+      url: z.string().url().optional(),
+    })
+    .strict(),
+]);
 
 export const configSchema = z
   .object({
@@ -67,6 +82,8 @@ export const configSchema = z
             name: localized,
             department: z.string(),
             severity: severity.default('general'),
+            /** The filing conversation asks for an address (e.g. home installation, delivery). */
+            needsAddress: z.boolean().default(false),
           })
           .strict(),
       )
@@ -74,6 +91,39 @@ export const configSchema = z
       .max(20),
     managersChatId: z.string().min(1).optional(),
     supervisionChatId: z.string().min(1).optional(),
+    /** Satisfaction follow-up (回访) after resolution. */
+    feedback: z
+      .object({
+        /** A resolved complaint the customer has not rated within this time is closed as "no response". */
+        noResponseCloseAfter: duration.default('72h'),
+      })
+      .strict()
+      .prefault({}),
+    /** Limits against abuse of the customer channels. */
+    customerLimits: z
+      .object({
+        /** New complaints one customer may file in any 24 hours. */
+        complaintsPerDay: z.number().int().min(1).max(1000).default(5),
+        /**
+         * Messages (and button presses) one customer may send in a minute; past that, one notice, then silence
+         * until the minute ends. Filing with an album of 10 photos takes about 20, hence the default of 30.
+         */
+        messagesPerMinute: z.number().int().min(2).max(600).default(30),
+      })
+      .strict()
+      .prefault({}),
+    /** Scheduled jobs, reminders, escalation, follow-up clocks and reports (src/config/jobs-schema.ts). */
+    jobs: jobsSchema,
+    escalation: escalationSchema,
+    followUp: followUpSchema,
+    reports: reportsSchema,
+    /** WeChat official account: template messages for the notices that must reach the customer outside the 48-hour window. */
+    wechat: z
+      .object({
+        templates: z.object({ resolution: wechatTemplate.optional(), rating: wechatTemplate.optional() }).strict().prefault({}),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -94,6 +144,10 @@ export const configSchema = z
       if (!s.department && (s.role === 'agent' || s.role === 'supervisor'))
         ctx.addIssue({ code: 'custom', path: ['staff', i, 'department'], message: `an ${s.role} needs a department` });
     });
+    // Appeals (申诉) are about how a department handled a complaint: they must not land in a department's own group.
+    const appealDept = cfg.departments.find((d) => d.chatId === cfg.supervisionChatId);
+    if (appealDept)
+      ctx.addIssue({ code: 'custom', path: ['supervisionChatId'], message: `is the group of department "${appealDept.id}"; appeals must go to a chat outside the departments` });
   });
 
 export type AppConfig = z.infer<typeof configSchema>;

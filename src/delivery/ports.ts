@@ -14,6 +14,8 @@ export class PlatformError extends Error {
       retryAfterMs?: number;
       /** Keep the row as 'held' until something releases it (e.g. WeChat's 48-hour window reopens). */
       hold?: boolean;
+      /** The platform's own error code, when it gave one (Feishu: 230031 = message too old to update). */
+      code?: number;
       cause?: unknown;
     } = { retryable: true },
   ) {
@@ -32,4 +34,8 @@ export interface StaffChannelPort {
   sendCard(chatId: string, card: object, uuid: string): Promise<string>;
   patchCard(messageId: string, card: object): Promise<void>;
   sendText(chatId: string, text: string, uuid: string): Promise<string>;
+  /** A text in the thread under a message (a card): Feishu's reply with `reply_in_thread`. */
+  replyInThread(messageId: string, text: string, uuid: string): Promise<string>;
+  /** A private text to one user, by open_id. */
+  sendTextToUser(openId: string, text: string, uuid: string): Promise<string>;
 }

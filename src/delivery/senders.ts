@@ -7,6 +7,7 @@ import { loadComplaintView } from '../app/complaint-view.ts';
 import { renderComplaintCard } from '../../cards/complaint-card.ts';
 import type { ChannelSender } from './outbox-worker.ts';
 import { PlatformError, type CustomerChannelPort, type StaffChannelPort } from './ports.ts';
+import { PerKeyRateLimiter } from './rate-limiter.ts';
 
 export function customerSender(port: CustomerChannelPort): ChannelSender {
   return {
@@ -18,31 +19,75 @@ export function customerSender(port: CustomerChannelPort): ChannelSender {
   };
 }
 
-export function feishuSender(port: StaffChannelPort, db: Db, config: AppConfig): ChannelSender {
-  const renderCard = async (row: OutboxMessage) => {
+/**
+ * Feishu allows 5 messages a second in a group (shared by all bots), to a user, and 5 updates a second
+ * of one message. The window has a margin: requests leave spaced right but arrive with network jitter.
+ */
+export const FEISHU_PER_TARGET = { limit: 5, windowMs: 1100 };
+/** Feishu refuses to update a message sent more than 14 days ago. */
+const TOO_OLD_TO_UPDATE = 230031;
+
+export function feishuSender(port: StaffChannelPort, db: Db, config: AppConfig, opts: { limiter?: PerKeyRateLimiter } = {}): ChannelSender {
+  const limiter = opts.limiter ?? new PerKeyRateLimiter(FEISHU_PER_TARGET);
+  const cardOf = async (row: OutboxMessage) => {
     const { cardId } = row.payload as unknown as { cardId: number };
     const card = await db.cardMessage.findUnique({ where: { id: cardId } });
     if (!card) throw new PlatformError('feishu', row.kind, `card ${cardId} not found`, { retryable: false });
-    const view = await loadComplaintView(db, config, card.complaintId);
-    if (!view) throw new PlatformError('feishu', row.kind, `complaint ${card.complaintId} not found`, { retryable: false });
-    return { card, json: renderComplaintCard(view) };
+    return card;
+  };
+  const render = async (row: OutboxMessage, cardId: number, complaintId: number) => {
+    const view = await loadComplaintView(db, config, complaintId, { cardId });
+    if (!view) throw new PlatformError('feishu', row.kind, `complaint ${complaintId} not found`, { retryable: false });
+    return renderComplaintCard(view);
+  };
+  const post = async (row: OutboxMessage, card: { id: number; chatId: string; complaintId: number }) => {
+    const json = await render(row, card.id, card.complaintId);
+    await limiter.take(`chat:${card.chatId}`);
+    const messageId = await port.sendCard(card.chatId, json, `outbox-${row.id}-${card.id}`);
+    await db.cardMessage.update({ where: { id: card.id }, data: { messageId } });
   };
   return {
     async send(row) {
-      if (row.kind === 'card.send') {
-        const { card, json } = await renderCard(row);
-        const messageId = await port.sendCard(card.chatId, json, `outbox-${row.id}`);
-        await db.cardMessage.update({ where: { id: card.id }, data: { messageId } });
+      if (row.kind === 'card.send') return post(row, await cardOf(row));
+      if (row.kind === 'card.patch') {
+        const card = await cardOf(row);
+        if (!card.messageId) throw new PlatformError('feishu', 'patch', `card ${card.id} is not posted yet`, { retryable: true, retryAfterMs: 2000 });
+        const json = await render(row, card.id, card.complaintId);
+        await limiter.take(`message:${card.messageId}`);
+        try {
+          await port.patchCard(card.messageId, json);
+        } catch (error) {
+          if (!(error instanceof PlatformError && error.opts.code === TOO_OLD_TO_UPDATE)) throw error;
+          // Too old to update: a current card in the department's group is replaced by a fresh one.
+          const complaint = await db.complaint.findUnique({ where: { id: card.complaintId }, include: { department: true } });
+          await db.cardMessage.update({ where: { id: card.id }, data: { active: false } });
+          if (card.active && complaint && complaint.department.chatId === card.chatId) {
+            const fresh = await db.cardMessage.create({ data: { complaintId: card.complaintId, chatId: card.chatId, createdAt: new Date() } });
+            await post(row, fresh);
+          }
+        }
         return;
       }
-      if (row.kind === 'card.patch') {
-        const { card, json } = await renderCard(row);
-        if (!card.messageId) throw new PlatformError('feishu', 'patch', `card ${card.id} is not posted yet`, { retryable: true, retryAfterMs: 2000 });
-        await port.patchCard(card.messageId, json);
+      if (row.kind === 'thread.reply') {
+        const card = await cardOf(row);
+        if (!card.messageId) throw new PlatformError('feishu', 'thread.reply', `card ${card.id} is not posted yet`, { retryable: true, retryAfterMs: 2000 });
+        await limiter.take(`chat:${card.chatId}`);
+        await port.replyInThread(card.messageId, (row.payload as unknown as { text: string }).text, `outbox-${row.id}`);
         return;
       }
       if (row.kind === 'text') {
+        await limiter.take(`chat:${row.target}`);
         await port.sendText(row.target, (row.payload as unknown as { text: string }).text, `outbox-${row.id}`);
+        return;
+      }
+      if (row.kind === 'user.text') {
+        await limiter.take(`user:${row.target}`);
+        await port.sendTextToUser(row.target, (row.payload as unknown as { text: string }).text, `outbox-${row.id}`);
+        return;
+      }
+      if (row.kind === 'card.raw') {
+        await limiter.take(`chat:${row.target}`);
+        await port.sendCard(row.target, (row.payload as unknown as { card: object }).card, `outbox-${row.id}`);
         return;
       }
       throw new PlatformError('feishu', row.kind, `unknown outbox kind ${row.kind}`, { retryable: false });

@@ -28,6 +28,10 @@ export const ACTIONS = [
   'escalate',
   'withdraw',
   'note',
+  'change_classification',
+  'extend_deadline',
+  'reveal_phone',
+  'customer_message',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -49,6 +53,13 @@ const TABLE: Record<Action, { from: readonly Status[]; to: Status | null }> = {
   escalate: { from: OPEN, to: null },
   withdraw: { from: OPEN, to: 'closed' },
   note: { from: STATUSES, to: null },
+  change_classification: { from: OPEN, to: null },
+  /** the one allowed extension of the resolve deadline */
+  extend_deadline: { from: WORKING, to: null },
+  /** someone allowed to see the full phone number looked at it */
+  reveal_phone: { from: [...OPEN, 'resolved', 'closed'], to: null },
+  /** the customer wrote about an open complaint that was not waiting for them */
+  customer_message: { from: ['registered', 'accepted', 'in_progress', 'reopened'], to: null },
 };
 
 export type Decision =

@@ -18,6 +18,15 @@ describe('lifecycle', () => {
     ['accepted', 'escalate', 'accepted'],
     ['registered', 'withdraw', 'closed'],
     ['closed', 'note', 'closed'],
+    ['registered', 'change_classification', 'registered'],
+    ['waiting_customer', 'change_classification', 'waiting_customer'],
+    ['accepted', 'extend_deadline', 'accepted'],
+    ['waiting_customer', 'extend_deadline', 'waiting_customer'],
+    ['registered', 'reveal_phone', 'registered'],
+    ['closed', 'reveal_phone', 'closed'],
+    ['registered', 'customer_message', 'registered'],
+    ['reopened', 'customer_message', 'reopened'],
+    ['waiting_customer', 'reply_customer', 'waiting_customer'],
   ] as const)('%s --%s--> %s', (from, action, to) => {
     expect(decide(from, action)).toEqual({ ok: true, from, to });
   });
@@ -30,6 +39,15 @@ describe('lifecycle', () => {
     ['closed', 'resolve'],
     ['accepted', 'reject'],
     ['resolved', 'transfer'],
+    ['waiting_customer', 'transfer'],
+    ['resolved', 'change_classification'],
+    ['registered', 'extend_deadline'],
+    ['resolved', 'extend_deadline'],
+    ['rejected', 'reveal_phone'],
+    ['waiting_customer', 'customer_message'],
+    ['resolved', 'customer_message'],
+    ['registered', 'reply_customer'],
+    ['registered', 'ask_customer'],
   ] as const)('refuses %s --%s', (from, action) => {
     expect(decide(from, action)).toMatchObject({ ok: false, code: 'TRANSITION_NOT_ALLOWED' });
   });

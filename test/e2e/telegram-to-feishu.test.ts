@@ -49,10 +49,20 @@ describe.each(kinds)('Telegram → Feishu → Telegram on $name', (kind) => {
     const askId = (ask.result as Message).message_id;
     tg.clickButton(user, { message_id: askId, chat: { id: user.id, type: 'private' } as Message['chat'] }, 'cat:service');
     await tg.nextBotCall('sendMessage', { chatId: user.id });
+    tg.sendText(user, 'The delivery service');
+    await tg.nextBotCall('sendMessage', { chatId: user.id });
     tg.sendText(user, description);
+    const askWhen = await tg.nextBotCall('sendMessage', { chatId: user.id });
+    tg.clickButton(user, askWhen.result as Message, 'when:today');
+    await tg.nextBotCall('sendMessage', { chatId: user.id });
+    tg.sendText(user, 'A refund');
     const askPhone = await tg.nextBotCall('sendMessage', { chatId: user.id });
     expect(String(askPhone.params.text)).toMatch(/phone/i);
     tg.sendText(user, '13812345678');
+    const askReplyBy = await tg.nextBotCall('sendMessage', { chatId: user.id });
+    tg.clickButton(user, askReplyBy.result as Message, 'skip');
+    const askPhotos = await tg.nextBotCall('sendMessage', { chatId: user.id });
+    tg.clickButton(user, askPhotos.result as Message, 'done');
     const summary = await tg.nextBotCall('sendMessage', { chatId: user.id });
     expect(String(summary.params.text)).toContain(description);
     tg.clickButton(user, summary.result as Message, 'confirm');
@@ -141,12 +151,18 @@ describe.each(kinds)('Telegram → Feishu → Telegram on $name', (kind) => {
     h.telegram.clickButton(user, ask.result as Message, 'cat:network');
     await h.telegram.nextBotCall('sendMessage', { chatId: user.id });
     await h.restart();
-    h.telegram.sendText(user, '宽带每天晚上断线');
+    h.telegram.sendText(user, '家里的宽带');
     const next = await h.telegram.nextBotCall('sendMessage', { chatId: user.id, timeoutMs: 10_000 });
-    expect(String(next.params.text)).toContain('联系电话');
-    h.telegram.sendText(user, 'skip');
-    const summary = await h.telegram.nextBotCall('sendMessage', { chatId: user.id });
-    expect(String(summary.params.text)).toContain('宽带每天晚上断线');
-    expect(String(summary.params.text)).toContain('网络技术');
+    expect(String(next.params.text)).toContain('发生了什么');
+    h.telegram.sendText(user, '宽带每天晚上断线');
+    await h.telegram.nextBotCall('sendMessage', { chatId: user.id });
+    for (const answer of ['跳过', '恢复正常使用', 'skip', '跳过', '完成']) {
+      h.telegram.sendText(user, answer);
+      await h.telegram.nextBotCall('sendMessage', { chatId: user.id });
+    }
+    const summary = h.telegram.messagesIn(user.id).at(-1)!;
+    expect(summary.text).toContain('请确认投诉内容');
+    expect(summary.text).toContain('宽带每天晚上断线');
+    expect(summary.text).toContain('网络技术');
   });
 });

@@ -38,7 +38,9 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(opts: { env?: Record<string, string>; databaseUrl?: string } = {}): Promise<Harness> {
+/** `jobs`: run the scheduled jobs (SLA sweep, reports) on the real clock; off by default so their texts do not mix into other tests. */
+/** `now`: the bot's clock (default the real one), e.g. to keep a burst of messages inside one minute. */
+export async function startHarness(opts: { env?: Record<string, string>; databaseUrl?: string; jobs?: boolean; now?: () => Date } = {}): Promise<Harness> {
   const telegram = new TelegramEmulator();
   await telegram.start();
   const feishu = new FeishuEmulator({ appId: APP_ID, appSecret: APP_SECRET, encryptKey: ENCRYPT_KEY, verificationToken: VERIFICATION_TOKEN });
@@ -56,7 +58,7 @@ export async function startHarness(opts: { env?: Record<string, string>; databas
     ...opts.env,
   };
   const config = exampleConfig();
-  const boot = () => startBot({ env: loadEnv(env), config, log: createLogger(process.env.E2E_LOG ?? 'silent'), outboxPollMs: 200 });
+  const boot = () => startBot({ env: loadEnv(env), config, log: createLogger(process.env.E2E_LOG ?? 'silent'), outboxPollMs: 200, jobs: opts.jobs ?? false, ...(opts.now ? { now: opts.now } : {}) });
   const harness: Harness = {
     telegram,
     feishu,

@@ -28,8 +28,11 @@ CREATE TABLE "Customer" (
     "displayName" TEXT NOT NULL,
     "phone" TEXT,
     "language" TEXT,
+    "languageChosen" BOOLEAN NOT NULL DEFAULT false,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "lastInboundAt" TIMESTAMP(3),
+    "sentSinceInbound" INTEGER NOT NULL DEFAULT 0,
+    "lastButtons" JSONB,
 
     CONSTRAINT "Customer_pkey" PRIMARY KEY ("id")
 );
@@ -65,9 +68,21 @@ CREATE TABLE "Complaint" (
     "resolvedAt" TIMESTAMP(3),
     "resolution" TEXT,
     "closedAt" TIMESTAMP(3),
+    "closeReason" TEXT,
+    "rating" INTEGER,
+    "ratingComment" TEXT,
+    "ratedAt" TIMESTAMP(3),
     "rejectReason" TEXT,
     "escalationTier" INTEGER NOT NULL DEFAULT 0,
     "deadlineExtended" BOOLEAN NOT NULL DEFAULT false,
+    "pausedAt" TIMESTAMP(3),
+    "pausedMinutes" INTEGER NOT NULL DEFAULT 0,
+    "extensionMinutes" INTEGER NOT NULL DEFAULT 0,
+    "nextDueAt" TIMESTAMP(3) DEFAULT '1970-01-01 00:00:00'::timestamp(3),
+    "escalatedAt" TIMESTAMP(3),
+    "escalationDueAt" TIMESTAMP(3),
+    "feedbackDueAt" TIMESTAMP(3),
+    "surveyDueAt" TIMESTAMP(3),
     "version" INTEGER NOT NULL DEFAULT 0,
     "updatedAt" TIMESTAMP(3) NOT NULL,
 
@@ -105,6 +120,8 @@ CREATE TABLE "Attachment" (
     "fileId" TEXT NOT NULL,
     "kind" TEXT NOT NULL,
     "caption" TEXT,
+    "fileName" TEXT,
+    "mimeType" TEXT,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "Attachment_pkey" PRIMARY KEY ("id")
@@ -164,6 +181,38 @@ CREATE TABLE "OutboxMessage" (
 );
 
 -- CreateTable
+CREATE TABLE "CustomerRateCounter" (
+    "key" TEXT NOT NULL,
+    "window" TIMESTAMP(3) NOT NULL,
+    "count" INTEGER NOT NULL,
+
+    CONSTRAINT "CustomerRateCounter_pkey" PRIMARY KEY ("key","window")
+);
+
+-- CreateTable
+CREATE TABLE "ApiToken" (
+    "key" TEXT NOT NULL,
+    "token" TEXT NOT NULL,
+    "expiresAt" TIMESTAMP(3) NOT NULL,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "ApiToken_pkey" PRIMARY KEY ("key")
+);
+
+-- CreateTable
+CREATE TABLE "SlaNotice" (
+    "id" SERIAL NOT NULL,
+    "complaintId" INTEGER NOT NULL,
+    "clock" TEXT NOT NULL,
+    "cycle" INTEGER NOT NULL DEFAULT 0,
+    "kind" TEXT NOT NULL,
+    "dueAt" TIMESTAMP(3) NOT NULL,
+    "sentAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "SlaNotice_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
 CREATE TABLE "JobRun" (
     "job" TEXT NOT NULL,
     "slot" TEXT NOT NULL,
@@ -198,7 +247,31 @@ CREATE INDEX "Complaint_acceptDueAt_idx" ON "Complaint"("acceptDueAt");
 CREATE INDEX "Complaint_resolveDueAt_idx" ON "Complaint"("resolveDueAt");
 
 -- CreateIndex
+CREATE INDEX "Complaint_nextDueAt_idx" ON "Complaint"("nextDueAt");
+
+-- CreateIndex
+CREATE INDEX "Complaint_firstReplyDueAt_idx" ON "Complaint"("firstReplyDueAt");
+
+-- CreateIndex
+CREATE INDEX "Complaint_acceptedAt_idx" ON "Complaint"("acceptedAt");
+
+-- CreateIndex
+CREATE INDEX "Complaint_resolvedAt_idx" ON "Complaint"("resolvedAt");
+
+-- CreateIndex
+CREATE INDEX "Complaint_closedAt_idx" ON "Complaint"("closedAt");
+
+-- CreateIndex
+CREATE INDEX "Complaint_ratedAt_idx" ON "Complaint"("ratedAt");
+
+-- CreateIndex
 CREATE INDEX "ComplaintEvent_complaintId_at_idx" ON "ComplaintEvent"("complaintId", "at");
+
+-- CreateIndex
+CREATE INDEX "ComplaintEvent_type_at_idx" ON "ComplaintEvent"("type", "at");
+
+-- CreateIndex
+CREATE INDEX "Attachment_complaintId_idx" ON "Attachment"("complaintId");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Conversation_platform_userId_key" ON "Conversation"("platform", "userId");
@@ -207,7 +280,16 @@ CREATE UNIQUE INDEX "Conversation_platform_userId_key" ON "Conversation"("platfo
 CREATE INDEX "CardMessage_complaintId_idx" ON "CardMessage"("complaintId");
 
 -- CreateIndex
+CREATE INDEX "CardMessage_messageId_idx" ON "CardMessage"("messageId");
+
+-- CreateIndex
 CREATE INDEX "OutboxMessage_status_nextAttemptAt_idx" ON "OutboxMessage"("status", "nextAttemptAt");
+
+-- CreateIndex
+CREATE INDEX "OutboxMessage_complaintId_idx" ON "OutboxMessage"("complaintId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "SlaNotice_complaintId_clock_cycle_kind_key" ON "SlaNotice"("complaintId", "clock", "cycle", "kind");
 
 -- AddForeignKey
 ALTER TABLE "Staff" ADD CONSTRAINT "Staff_departmentId_fkey" FOREIGN KEY ("departmentId") REFERENCES "Department"("id") ON DELETE SET NULL ON UPDATE CASCADE;
@@ -226,3 +308,6 @@ ALTER TABLE "Attachment" ADD CONSTRAINT "Attachment_complaintId_fkey" FOREIGN KE
 
 -- AddForeignKey
 ALTER TABLE "CardMessage" ADD CONSTRAINT "CardMessage_complaintId_fkey" FOREIGN KEY ("complaintId") REFERENCES "Complaint"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "SlaNotice" ADD CONSTRAINT "SlaNotice_complaintId_fkey" FOREIGN KEY ("complaintId") REFERENCES "Complaint"("id") ON DELETE RESTRICT ON UPDATE CASCADE;

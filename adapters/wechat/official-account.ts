@@ -1,0 +1,210 @@
+/**
+ * The project's own official-account (公众号) adapter, instead of the published
+ * wechaty-puppet-official-account (which checks no signature on pushes and has no safe mode).
+ * It implements the same contract as the Wechaty transport, and:
+ * - serves the server URL (WECHAT_OA_PATH): GET answers WeChat's echostr check, POST takes pushes;
+ * - checks the signature of every request, and that its timestamp is within 5 minutes;
+ * - in safe mode (WECHAT_OA_AES_KEY set) accepts only encrypted pushes, checks msg_signature and the
+ *   appid sealed inside;
+ * - refuses a (timestamp, nonce) seen before with another body: in plain mode the signature does not
+ *   cover the body, so a captured URL could otherwise carry forged messages;
+ * - answers `success` at once (WeChat waits 5 s, then retries) and hands the message to the app
+ *   afterwards; the app answers through the customer-service API. Retried pushes carry the same MsgId
+ *   and are handled once by the app's inbound deduplication.
+ * Anything malformed gets a 4xx answer and changes nothing.
+ */
+import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CustomerInbound } from '../../src/app/inbound.ts';
+import type { SignedRequestCheck } from '../../src/app/remember-signed-request.ts';
+import type { Logger } from '../../src/logger.ts';
+import { aesKeyFrom, decryptMessage, sha1Signature, signatureMatches, WechatCryptoError } from './crypto.ts';
+import { decodeOfficialAccountPush } from './decode.ts';
+import type { OfficialAccountApi } from './oa-api.ts';
+import type { WechatTransport } from './transport.ts';
+import { field, parseWechatXml, XmlError, type XmlFields } from './xml.ts';
+
+export const WECHAT_OA_PATH = '/wechat/official-account';
+const MAX_BODY = 64 * 1024;
+const MAX_SKEW_S = 300;
+
+/** What a replay check found: a new request, a retry of one seen (same body), or a seen URL with another body. */
+export type NonceCheck = SignedRequestCheck;
+
+export interface OfficialAccountOptions {
+  appId: string;
+  token: string;
+  /** EncodingAESKey: set = safe mode (only encrypted pushes are accepted). */
+  aesKey?: string;
+  api: OfficialAccountApi;
+  /** Remembers (timestamp, nonce, signature) with the body's hash, in the database so it holds across instances. */
+  checkNonce: (key: string, bodyHash: string, at: Date) => Promise<NonceCheck>;
+  /** How a customer is named (pushes carry no nickname). */
+  displayName: (openId: string) => string;
+  now: () => Date;
+  log: Logger;
+}
+
+class Refusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+export class OfficialAccountTransport implements WechatTransport {
+  readonly kind = 'official-account' as const;
+  readonly windowed = true;
+  private onInbound: ((inbound: CustomerInbound) => Promise<void>) | undefined;
+  private readonly aesKey: Buffer | undefined;
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(private readonly opts: OfficialAccountOptions) {
+    this.aesKey = opts.aesKey ? aesKeyFrom(opts.aesKey) : undefined;
+  }
+
+  async start(onInbound: (inbound: CustomerInbound) => Promise<void>): Promise<void> {
+    this.onInbound = onInbound;
+    this.opts.log.info({ path: WECHAT_OA_PATH, safeMode: Boolean(this.aesKey) }, 'WeChat official account: pushes accepted on the server URL');
+  }
+
+  /** Stops taking pushes (503, so WeChat retries elsewhere) and waits for the ones already acknowledged. */
+  async stop(): Promise<void> {
+    this.onInbound = undefined;
+    await this.settled();
+  }
+
+  /** Resolves when every acknowledged push has been handled. */
+  async settled(): Promise<void> {
+    while (this.pending.size) await Promise.allSettled([...this.pending]);
+  }
+
+  sendText(userId: string, text: string): Promise<void> {
+    return this.opts.api.sendCustomText(userId, text);
+  }
+
+  sendTemplate(userId: string, template: { id: string; url?: string; data: Record<string, string> }): Promise<void> {
+    return this.opts.api.sendTemplate(userId, template);
+  }
+
+  /** The HTTP route for WECHAT_OA_PATH. Never throws: every outcome is an HTTP answer. */
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
+      if (req.method === 'GET') return this.answer(res, 200, this.verifyEcho(query));
+      if (req.method !== 'POST') throw new Refusal(405, 'method not allowed');
+      this.verifySignature(query);
+      if (!this.onInbound) throw new Refusal(503, 'not started; WeChat will retry');
+      const body = await readBody(req);
+      const fields = this.open(query, body);
+      const check = await this.opts.checkNonce(`${query.get('timestamp')}:${query.get('nonce')}:${query.get('signature')}`, createHash('sha256').update(body).digest('hex'), this.opts.now());
+      if (check === 'forged') throw new Refusal(403, 'this signed URL was already used with another body');
+      const inbound = decodeOfficialAccountPush(fields, this.opts.displayName);
+      this.answer(res, 200, 'success');
+      if (inbound) this.dispatch(inbound);
+    } catch (error) {
+      if (error instanceof Refusal) {
+        this.opts.log.warn({ status: error.status, reason: error.reason, method: req.method }, 'WeChat official account: request refused');
+        if (error.status === 413) res.setHeader('connection', 'close');
+        return this.answer(res, error.status, error.reason);
+      }
+      this.opts.log.error({ err: error }, 'WeChat official account: push failed');
+      this.answer(res, 500, 'internal error');
+    }
+  }
+
+  private answer(res: ServerResponse, status: number, text: string): void {
+    if (res.headersSent) return;
+    res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end(text);
+  }
+
+  private verifySignature(query: URLSearchParams): void {
+    const timestamp = query.get('timestamp') ?? '';
+    const nonce = query.get('nonce') ?? '';
+    if (!/^\d{1,12}$/.test(timestamp) || !/^[\w-]{1,64}$/.test(nonce)) throw new Refusal(403, 'missing or malformed timestamp/nonce');
+    if (!signatureMatches(sha1Signature(this.opts.token, timestamp, nonce), query.get('signature'))) throw new Refusal(403, 'bad signature');
+    if (Math.abs(this.opts.now().getTime() / 1000 - Number(timestamp)) > MAX_SKEW_S) throw new Refusal(403, 'stale timestamp');
+  }
+
+  private verifyEcho(query: URLSearchParams): string {
+    this.verifySignature(query);
+    const echostr = query.get('echostr') ?? '';
+    if (!/^[\w.+/=-]{1,256}$/.test(echostr)) throw new Refusal(400, 'missing or malformed echostr');
+    return echostr;
+  }
+
+  /** Parses (and in safe mode checks and decrypts) a push body. */
+  private open(query: URLSearchParams, body: Buffer): XmlFields {
+    const outer = parseXml(body.toString('utf8'));
+    const encrypted = field(outer, 'Encrypt');
+    if (!this.aesKey) {
+      if (encrypted !== undefined && field(outer, 'MsgType') === undefined) throw new Refusal(400, 'encrypted push, but WECHAT_OA_AES_KEY is not set');
+      return outer;
+    }
+    if (!encrypted) throw new Refusal(400, 'safe mode: the push is not encrypted');
+    const expected = sha1Signature(this.opts.token, query.get('timestamp')!, query.get('nonce')!, encrypted);
+    if (!signatureMatches(expected, query.get('msg_signature'))) throw new Refusal(403, 'bad msg_signature');
+    let opened;
+    try {
+      opened = decryptMessage(this.aesKey, encrypted);
+    } catch (error) {
+      if (error instanceof WechatCryptoError) throw new Refusal(400, `cannot decrypt: ${error.message}`);
+      throw error;
+    }
+    if (opened.appId !== this.opts.appId) throw new Refusal(403, 'the push was sealed for another appid');
+    return parseXml(opened.message);
+  }
+
+  private dispatch(inbound: CustomerInbound): void {
+    const handler = this.onInbound;
+    if (!handler) return;
+    const task = handler(inbound).catch((error: unknown) => this.opts.log.error({ err: error, eventId: inbound.eventId }, 'handling a WeChat push failed'));
+    this.pending.add(task);
+    void task.finally(() => this.pending.delete(task));
+  }
+}
+
+function parseXml(text: string): XmlFields {
+  try {
+    return parseWechatXml(text);
+  } catch (error) {
+    if (error instanceof XmlError) throw new Refusal(400, `unreadable XML: ${error.message}`);
+    throw error;
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_BODY) {
+    req.resume();
+    return Promise.reject(new Refusal(413, `body larger than ${MAX_BODY} bytes`));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    req.on('data', (chunk: Buffer) => {
+      if (done) return;
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        done = true;
+        reject(new Refusal(413, `body larger than ${MAX_BODY} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (done) return;
+      done = true;
+      resolve(Buffer.concat(chunks));
+    });
+    req.on('error', (error) => {
+      if (done) return;
+      done = true;
+      reject(new Refusal(400, `request failed: ${error.message}`));
+    });
+  });
+}

@@ -1,0 +1,177 @@
+/**
+ * `npm run bench:jobs`: how the scheduled work scales with history. Creates its own PostgreSQL databases
+ * on BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/postgres), seeds them with
+ * generate_series — 1,000,000 complaints over two years (10,000 open), and 10,000 in all (100 open) for
+ * comparison — then times, with the clock at Monday 2026-11-30 09:00 (Asia/Shanghai):
+ * - the SLA sweep with nothing due (the index probe every minute pays), and with 10 complaints due
+ *   (each reminded: a realistic busy minute);
+ * - the weekly digest (week 2026-W48 against W47), the monthly summary (November, six-month trend),
+ *   and the unfinished ledger.
+ * Prints a table of medians and drops the databases. RUNS=… changes the repetitions.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { openDatabase, type Database } from '../src/store/database.ts';
+import type { AppContext } from '../src/app/context.ts';
+import { calendarFromConfig, slaFromConfig } from '../src/app/policy.ts';
+import { syncDirectory } from '../src/app/sync-directory.ts';
+import { sweepSlaClocks } from '../src/app/sweep-sla-clocks.ts';
+import { buildWeeklyDigest } from '../src/app/send-weekly-digest.ts';
+import { buildMonthlySummaries } from '../src/app/send-monthly-summary.ts';
+import { buildUnfinishedLedgers } from '../src/app/send-unfinished-ledger.ts';
+import { loadConfigFile } from '../src/config/load.ts';
+import { createLogger } from '../src/logger.ts';
+
+const BASE = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const RUNS = Number(process.env.RUNS ?? 15);
+const NOW = new Date('2026-11-30T01:00:00Z'); // Monday 09:00 in Shanghai
+const WEEK_START = new Date('2026-11-22T16:00:00Z'); // Monday 2026-11-23 00:00 in Shanghai
+const MONTH_START = new Date('2026-10-31T16:00:00Z'); // 2026-11-01 00:00 in Shanghai
+
+interface Bench {
+  name: string;
+  url: string;
+  database: Database;
+  ctx: AppContext;
+}
+
+async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client(BASE);
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+async function createBench(total: number, open: number): Promise<Bench> {
+  const name = `cb_bench_${randomBytes(5).toString('hex')}`;
+  await admin((c) => c.query(`CREATE DATABASE ${name}`));
+  const url = new URL(BASE);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ url: url.toString() });
+  await database.migrate();
+  const config = loadConfigFile(process.env.CONFIG_FILE ?? 'complaint-bot.example.yaml');
+  const ctx: AppContext = {
+    db: database.prisma,
+    config,
+    calendar: calendarFromConfig(config),
+    sla: slaFromConfig(config),
+    now: () => NOW,
+    log: createLogger('silent'),
+    outboxChanged: () => {},
+  };
+  await syncDirectory(ctx);
+  const started = performance.now();
+  await seed(url.toString(), total, open);
+  console.error(`seeded ${total.toLocaleString('en')} complaints (${open.toLocaleString('en')} open) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return { name, url: url.toString(), database, ctx };
+}
+
+/** Complaints spread evenly over the two years before NOW; the newest 70 % of the open ones plus every k-th older one stay open. */
+async function seed(url: string, total: number, open: number): Promise<void> {
+  const recent = Math.round(open * 0.7);
+  const older = open - recent;
+  const step = Math.floor((total - recent) / older);
+  const c = new pg.Client(url);
+  await c.connect();
+  const now = NOW.toISOString().replace('T', ' ').replace('Z', '');
+  try {
+    await c.query(`INSERT INTO "Customer" ("platform", "platformUserId", "chatId", "displayName")
+      SELECT 'telegram', 'bench' || g, 'chat' || g, 'Customer ' || g FROM generate_series(1, 10000) g`);
+    await c.query(`
+      INSERT INTO "Complaint" ("number", "customerId", "channel", "category", "severity", "status", "departmentId", "subject", "description",
+        "registeredAt", "clockStartAt", "acceptDueAt", "firstReplyDueAt", "resolveDueAt", "hardLimitAt",
+        "acceptedAt", "firstReplyAt", "resolvedAt", "closedAt", "rating", "ratedAt", "nextDueAt", "updatedAt")
+      SELECT 'BN-' || lpad(i::text, 8, '0'), 1 + i % 10000, 'telegram', cat,
+        CASE WHEN i % 50 = 0 THEN 'major' WHEN i % 10 = 0 THEN 'important' ELSE 'general' END,
+        status,
+        CASE cat WHEN 'quality' THEN 'qa' WHEN 'network' THEN 'tech' WHEN 'billing' THEN 'ops' WHEN 'delivery' THEN 'ops' ELSE 'cs' END,
+        CASE WHEN i % 3 = 0 THEN (ARRAY['快递员', '安装师傅', '客服热线', '账单', '网速'])[1 + i % 5] END,
+        'bench complaint ' || i,
+        reg, reg, reg + interval '2 hours', reg + interval '1 day', reg + interval '1 day', reg + interval '21 days',
+        CASE WHEN status NOT IN ('registered', 'rejected') THEN reg + (i % 240) * interval '1 minute' END,
+        CASE WHEN status NOT IN ('registered', 'rejected', 'accepted') THEN reg + (i % 600) * interval '1 minute' END,
+        CASE WHEN status IN ('resolved', 'closed') THEN reg + (60 + (i::bigint * 7919) % 7200) * interval '1 minute' END,
+        CASE WHEN status = 'closed' THEN reg + (60 + (i::bigint * 7919) % 7200) * interval '1 minute' + interval '1 day'
+             WHEN status = 'rejected' THEN reg + interval '1 hour' END,
+        CASE WHEN status = 'closed' AND i % 5 <> 0 THEN 1 + (i::bigint * 31) % 5 END,
+        CASE WHEN status = 'closed' AND i % 5 <> 0 THEN reg + (60 + (i::bigint * 7919) % 7200) * interval '1 minute' + interval '2 hours' END,
+        CASE WHEN is_open THEN $1::timestamp(3) + ((i::bigint * 7919) % 10080 + 1) * interval '1 minute' END,
+        reg
+      FROM (
+        SELECT i, is_open,
+          $1::timestamp(3) - ((${total} - i)::float8 / ${total}) * interval '730 days' - (i % 97) * interval '1 minute' AS reg,
+          (ARRAY['quality', 'service', 'billing', 'delivery', 'network', 'other'])[1 + i % 6] AS cat,
+          CASE WHEN is_open THEN (ARRAY['registered', 'accepted', 'in_progress', 'waiting_customer', 'reopened'])[1 + i % 5]
+               WHEN i % 33 = 0 THEN 'rejected' WHEN i % 97 = 0 THEN 'resolved' ELSE 'closed' END AS status
+        FROM (SELECT i, (i > ${total - recent} OR (i % ${step} = 0 AND i <= ${step * older})) AS is_open FROM generate_series(1, ${total}) i) s
+      ) x`,
+      [now],
+    );
+    await c.query(`INSERT INTO "ComplaintEvent" ("complaintId", "type", "toStatus", "actor", "at")
+      SELECT "id", 'registered', 'registered', 'telegram:bench', "registeredAt" FROM "Complaint"`);
+    await c.query(`INSERT INTO "ComplaintEvent" ("complaintId", "type", "toStatus", "actor", "at")
+      SELECT "id", 'resolve', 'resolved', 'feishu:ou_bench', "resolvedAt" FROM "Complaint" WHERE "resolvedAt" IS NOT NULL`);
+    await c.query(`INSERT INTO "ComplaintEvent" ("complaintId", "type", "toStatus", "actor", "at")
+      SELECT "id", 'reopen', 'reopened', 'feishu:ou_bench', "registeredAt" + interval '3 days' FROM "Complaint" WHERE "status" = 'reopened' OR ("status" = 'closed' AND "id" % 50 = 0)`);
+    await c.query('VACUUM ANALYZE');
+  } finally {
+    await c.end();
+  }
+}
+
+async function time(fn: () => Promise<unknown>, runs = RUNS, before?: () => Promise<void>): Promise<number> {
+  await fn(); // warm-up
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    if (before) await before();
+    const t = performance.now();
+    await fn();
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+/** Makes `n` open complaints due now (outside the timing), so the next sweep reminds them. */
+async function makeDue(b: Bench, n: number): Promise<void> {
+  await b.database.prisma.$executeRaw`
+    UPDATE "Complaint" SET "nextDueAt" = ${new Date(NOW.getTime() - 60_000)}
+    WHERE "id" IN (SELECT "id" FROM "Complaint" WHERE "status" IN ('registered', 'accepted', 'in_progress') AND "nextDueAt" > ${NOW} ORDER BY random() LIMIT ${n})`;
+}
+
+async function measure(b: Bench) {
+  const idle = await time(() => sweepSlaClocks(b.ctx));
+  const busy = await time(() => sweepSlaClocks(b.ctx), RUNS, () => makeDue(b, 10));
+  const digest = await time(() => buildWeeklyDigest(b.ctx, WEEK_START), Math.min(RUNS, 7));
+  const summary = await time(() => buildMonthlySummaries(b.ctx, MONTH_START), Math.min(RUNS, 5));
+  const ledger = await time(() => buildUnfinishedLedgers(b.ctx, NOW), Math.min(RUNS, 7));
+  const plan = await b.database.prisma.$queryRawUnsafe<{ 'QUERY PLAN': string }[]>(
+    `EXPLAIN SELECT "id" FROM "Complaint" WHERE "nextDueAt" <= '${NOW.toISOString()}' AND NOT ("id" = ANY('{}'::int[])) ORDER BY "nextDueAt", "id" LIMIT 200`,
+  );
+  return { idle, busy, digest, summary, ledger, plan: plan.map((r) => r['QUERY PLAN'].trim()).find((l) => /Scan/.test(l)) ?? '' };
+}
+
+const benches: Bench[] = [];
+try {
+  benches.push(await createBench(1_000_000, 10_000));
+  benches.push(await createBench(10_000, 100));
+  const [big, small] = [await measure(benches[0]!), await measure(benches[1]!)];
+  const ms = (v: number) => `${v.toFixed(1)} ms`;
+  console.log(`\nScheduled work, median of ${RUNS} runs (PostgreSQL, ${BASE.replace(/\/\/.*@/, '//')})\n`);
+  console.table({
+    'SLA sweep, nothing due': { '1,000,000 complaints': ms(big.idle), '10,000 complaints': ms(small.idle), target: '< 50 ms' },
+    'SLA sweep, 10 complaints due (10 reminders)': { '1,000,000 complaints': ms(big.busy), '10,000 complaints': ms(small.busy), target: '' },
+    'weekly digest (buildWeeklyDigest)': { '1,000,000 complaints': ms(big.digest), '10,000 complaints': ms(small.digest), target: '< 1 s' },
+    'monthly summary (all departments)': { '1,000,000 complaints': ms(big.summary), '10,000 complaints': ms(small.summary), target: '' },
+    'unfinished ledger (all departments)': { '1,000,000 complaints': ms(big.ledger), '10,000 complaints': ms(small.ledger), target: '' },
+  });
+  console.log(`sweep query plan at 1,000,000: ${big.plan}`);
+} finally {
+  for (const b of benches) {
+    await b.database.close();
+    await admin((c) => c.query(`DROP DATABASE IF EXISTS ${b.name} WITH (FORCE)`));
+  }
+}

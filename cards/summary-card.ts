@@ -1,0 +1,121 @@
+/**
+ * The monthly summary card and the unfinished-ledger card (Feishu card JSON 2.0), pure functions of
+ * their reports. The summary carries a line chart of the trend over the last months (VChart spec).
+ */
+import { attainment, ratingAverage } from '../src/domain/digest.ts';
+import { formatLocalTime } from '../src/app/format.ts';
+import type { MonthlySummary } from '../src/app/send-monthly-summary.ts';
+import type { UnfinishedLedger } from '../src/app/send-unfinished-ledger.ts';
+import { SLA_CLOCKS } from '../src/app/compute-weekly-figures.ts';
+import { t, type MessageKey } from '../src/i18n/index.ts';
+import { changeText, escapeMarkdown, header, hoursText, percent } from './digest-card.ts';
+
+export function renderSummaryCard(s: MonthlySummary): Record<string, unknown> {
+  const lang = s.language;
+  const f = s.figures;
+  const title = t(lang, 'digest.summary.title', { scope: s.scope, month: s.label });
+  const md = (element_id: string, content: string, extra: Record<string, unknown> = {}) => ({ tag: 'markdown', element_id, content, ...extra });
+  const previous = f.trend.length > 1 ? f.trend[f.trend.length - 2]! : { new: 0, resolved: 0 };
+  const elements: Record<string, unknown>[] = [];
+  if (s.lateSince) elements.push(md('late', t(lang, 'digest.late', { scheduled: formatLocalTime(s.lateSince, s.timeZone) })));
+
+  elements.push(
+    md(
+      'overview',
+      [
+        `**${t(lang, 'digest.section.overview')}**`,
+        t(lang, 'digest.summary.line.new', { n: f.new, change: changeText(f.new, previous.new) }),
+        t(lang, 'digest.summary.line.resolved', { n: f.resolved, change: changeText(f.resolved, previous.resolved) }),
+        t(lang, 'digest.summary.openAtEnd', { open: f.open, overdue: f.overdue }),
+      ].join('\n'),
+    ),
+  );
+
+  const avg = ratingAverage(f.ratings);
+  const ratings = f.ratings.reduce((a, b) => a + b, 0);
+  elements.push(
+    md(
+      'sla',
+      [
+        `**${t(lang, 'digest.section.sla')}**`,
+        SLA_CLOCKS.map((c) => {
+          const a = f.attainment[c];
+          return t(lang, 'digest.summary.attainment', { clock: t(lang, `jobs.clock.${c}` as MessageKey), value: percent(attainment(a.met, a.missed)), met: a.met, total: a.met + a.missed });
+        }).join(t(lang, 'digest.separator')),
+        t(lang, 'digest.summary.resolveTime', { median: hoursText(lang, f.resolve.medianHours), p90: hoursText(lang, f.resolve.p90Hours) }),
+        ratings === 0 ? t(lang, 'digest.noRatings') : t(lang, 'digest.summary.ratingAverage', { avg: avg!.toFixed(2), n: ratings }),
+      ].join('\n'),
+    ),
+  );
+
+  const causes = f.causes.map((c, i) =>
+    t(lang, c.subject ? 'digest.summary.causeWithSubject' : 'digest.summary.cause', {
+      i: i + 1,
+      category: escapeMarkdown(s.categoryNames[c.category] ?? c.category),
+      subject: escapeMarkdown(c.subject ?? ''),
+      n: c.count,
+    }),
+  );
+  elements.push(md('causes', [`**${t(lang, 'digest.summary.causes')}**`, ...(causes.length ? causes : [t(lang, 'digest.none')])].join('\n')));
+
+  const trendLines = f.trend.map((p) => t(lang, 'digest.summary.trendLine', { month: p.month, new: p.new, resolved: p.resolved }));
+  elements.push(md('trend', [`**${t(lang, 'digest.summary.trend', { months: f.trend.length })}**`, ...trendLines].join('\n')));
+  const newLabel = t(lang, 'digest.series.new');
+  const resolvedLabel = t(lang, 'digest.series.resolved');
+  elements.push({
+    tag: 'chart',
+    element_id: 'trend_chart',
+    aspect_ratio: '16:9',
+    chart_spec: {
+      type: 'line',
+      title: { text: t(lang, 'digest.summary.trend', { months: f.trend.length }) },
+      data: [{ id: 'trend', values: f.trend.flatMap((p) => [{ month: p.month, series: newLabel, count: p.new }, { month: p.month, series: resolvedLabel, count: p.resolved }]) }],
+      xField: 'month',
+      yField: 'count',
+      seriesField: 'series',
+      point: { visible: true },
+      legends: { visible: true, orient: 'bottom' },
+    },
+  });
+  elements.push(md('footer', t(lang, 'digest.footer', { at: formatLocalTime(s.generatedAt, s.timeZone) }), { text_size: 'notation' }));
+  return {
+    schema: '2.0',
+    config: { summary: { content: title } },
+    header: header(title, s.scopeIsCompany ? t(lang, 'digest.summary.companyWide') : s.scope, Boolean(s.lateSince), lang),
+    body: { elements },
+  };
+}
+
+export function renderLedgerCard(l: UnfinishedLedger): Record<string, unknown> {
+  const lang = l.language;
+  const title = t(lang, 'digest.ledger.title', { department: l.department, month: l.month });
+  const time = (d: Date) => formatLocalTime(d, l.timeZone);
+  const elements: Record<string, unknown>[] = [];
+  if (l.lateSince) elements.push({ tag: 'markdown', element_id: 'late', content: t(lang, 'digest.late', { scheduled: time(l.lateSince) }) });
+  if (l.total === 0) {
+    elements.push({ tag: 'markdown', element_id: 'items', content: t(lang, 'digest.ledger.empty', { month: l.month }) });
+  } else {
+    elements.push({ tag: 'markdown', element_id: 'intro', content: t(lang, 'digest.ledger.intro', { n: l.total, before: time(l.before) }) });
+    const lines = l.items.map((c, i) =>
+      t(lang, 'digest.ledger.item', {
+        i: i + 1,
+        number: c.number,
+        category: escapeMarkdown(l.categoryNames[c.category] ?? c.category),
+        severity: t(lang, `card.severity.${c.severity}` as MessageKey),
+        status: t(lang, `card.status.${c.status}` as MessageKey),
+        registeredAt: time(c.registeredAt),
+        handler: c.handlerName ? escapeMarkdown(c.handlerName) : t(lang, 'digest.ledger.noHandler'),
+        due: time(c.resolveDueAt),
+        overdue: c.resolveDueAt.getTime() < l.generatedAt.getTime() ? t(lang, 'digest.ledger.overdue') : '',
+      }),
+    );
+    elements.push({ tag: 'markdown', element_id: 'items', content: lines.join('\n') });
+    if (l.total > l.items.length) elements.push({ tag: 'markdown', element_id: 'more', content: t(lang, 'digest.ledger.more', { n: l.total - l.items.length }) });
+  }
+  return {
+    schema: '2.0',
+    config: { summary: { content: title } },
+    header: header(title, l.department, Boolean(l.lateSince), lang),
+    body: { elements },
+  };
+}

@@ -1,0 +1,33 @@
+/** The customer's optional comment on their rating; after a low rating it is passed on to the department. */
+import type { Tx } from '../store/database.ts';
+import { MAX_TEXT } from '../domain/customer-text.ts';
+import { t } from '../i18n/index.ts';
+import type { AppContext } from './context.ts';
+import { AppError } from './errors.ts';
+import { enqueue } from './outbox.ts';
+import { refreshComplaintCards, threadCard } from './complaint-cards.ts';
+import { customerActor, customerLanguage, customerTarget } from './customer-helpers.ts';
+import { LOW_RATING } from './rate-complaint.ts';
+
+export async function commentOnRating(ctx: AppContext, tx: Tx, input: { complaintId: number; customerId: number; comment: string }) {
+  const comment = input.comment.trim();
+  if (!comment) throw new AppError('INVALID_INPUT', 'comment is empty', { reason: 'empty' });
+  if (comment.length > MAX_TEXT) throw new AppError('INVALID_INPUT', 'comment too long', { reason: 'tooLong', length: comment.length });
+  const complaint = await tx.complaint.findUnique({ where: { id: input.complaintId }, include: { customer: true, department: true } });
+  if (!complaint || complaint.customerId !== input.customerId) throw new AppError('NOT_FOUND', `complaint ${input.complaintId} not found`);
+  if (complaint.rating === null) throw new AppError('TRANSITION_NOT_ALLOWED', `${complaint.number} has no rating to comment on`, { complaint });
+  const at = ctx.now();
+  const actor = customerActor(complaint.customer);
+  await tx.complaint.update({ where: { id: complaint.id }, data: { ratingComment: comment, updatedAt: at } });
+  await tx.complaintEvent.create({ data: { complaintId: complaint.id, type: 'rating_comment', actor: actor.id, actorName: actor.name ?? null, data: { rating: complaint.rating, comment }, at } });
+  if (complaint.rating <= LOW_RATING) {
+    const text = t(ctx.config.defaultLanguage, 'customer.notice.ratingComment', { number: complaint.number, customer: complaint.customer.displayName, rating: complaint.rating, comment });
+    const card = await threadCard(tx, complaint.id, complaint.department.chatId);
+    if (card) await enqueue(tx, { channel: 'feishu', kind: 'thread.reply', target: card.chatId, payload: { cardId: card.id, text }, complaintId: complaint.id }, at);
+    else await enqueue(tx, { channel: 'feishu', kind: 'text', target: complaint.department.chatId, payload: { text }, complaintId: complaint.id }, at);
+  }
+  await refreshComplaintCards(tx, complaint.id, at);
+  const lang = customerLanguage(complaint.customer, ctx.config);
+  await enqueue(tx, { ...customerTarget(complaint.customer), kind: 'text', payload: { text: t(lang, 'customer.rate.commentThanks') }, complaintId: complaint.id }, at);
+  return complaint;
+}

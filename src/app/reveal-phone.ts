@@ -1,0 +1,29 @@
+/**
+ * The full contact phone, for those who need it (DOMAIN.md, confidentiality): the handler, the
+ * department's supervisor and managers. Recorded as an event; the number goes only to the person who
+ * asked (their toast and a private message), never onto the group's card.
+ */
+import type { Tx } from '../store/database.ts';
+import type { StaffConfig } from '../config/schema.ts';
+import { t } from '../i18n/index.ts';
+import type { AppContext } from './context.ts';
+import type { Actor } from './change-status.ts';
+import { AppError } from './errors.ts';
+import { lockComplaint } from './lock-complaint.ts';
+import { enqueue } from './outbox.ts';
+import { mayRevealPhone } from './staff-access.ts';
+
+export async function revealPhone(ctx: AppContext, tx: Tx, opts: { complaintId: number; actor: Actor; staff: StaffConfig }) {
+  const complaint = await lockComplaint(tx, opts.complaintId, 'reveal_phone');
+  if (!mayRevealPhone(ctx.config, opts.staff, complaint)) throw new AppError('FORBIDDEN', 'only the handler and supervisors see the full phone', { reason: 'reveal' });
+  const customer = await tx.customer.findUniqueOrThrow({ where: { id: complaint.customerId } });
+  const phone = complaint.contactPhone ?? customer.phone;
+  if (!phone) throw new AppError('INVALID_INPUT', 'no phone given', { reason: 'noPhone' });
+  const at = ctx.now();
+  await tx.complaintEvent.create({
+    data: { complaintId: complaint.id, type: 'reveal_phone', fromStatus: complaint.status, toStatus: complaint.status, actor: opts.actor.id, actorName: opts.actor.name ?? null, data: {}, at },
+  });
+  const text = t(ctx.config.defaultLanguage, 'staff.revealPrivate', { number: complaint.number, phone, customer: customer.displayName });
+  await enqueue(tx, { channel: 'feishu', kind: 'user.text', target: opts.staff.openId, payload: { text }, complaintId: complaint.id }, at);
+  return { complaint, phone };
+}

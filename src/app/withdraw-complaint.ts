@@ -1,0 +1,36 @@
+/** A customer withdraws their own open complaint: it closes as "withdrawn", the department is told. */
+import type { Tx } from '../store/database.ts';
+import { t } from '../i18n/index.ts';
+import type { AppContext } from './context.ts';
+import { changeStatus } from './change-status.ts';
+import { AppError } from './errors.ts';
+import { enqueue } from './outbox.ts';
+import { refreshComplaintCards } from './complaint-cards.ts';
+import { lockComplaint } from './lock-complaint.ts';
+import { customerActor, customerLanguage, customerTarget } from './customer-helpers.ts';
+
+export async function withdrawComplaint(ctx: AppContext, tx: Tx, input: { complaintId: number; customerId: number }) {
+  await lockComplaint(tx, input.complaintId);
+  const complaint = await tx.complaint.findUnique({ where: { id: input.complaintId }, include: { customer: true, department: true } });
+  if (!complaint || complaint.customerId !== input.customerId) throw new AppError('NOT_FOUND', `complaint ${input.complaintId} not found`);
+  const at = ctx.now();
+  const { customer } = complaint;
+  await changeStatus(tx, {
+    complaintId: complaint.id,
+    action: 'withdraw',
+    actor: customerActor(customer),
+    at,
+    data: { closedAt: at, closeReason: 'withdrawn' },
+    details: { reason: 'withdrawn' },
+  });
+  const staffLang = ctx.config.defaultLanguage;
+  await enqueue(
+    tx,
+    { channel: 'feishu', kind: 'text', target: complaint.department.chatId, payload: { text: t(staffLang, 'customer.notice.withdrawn', { number: complaint.number, customer: customer.displayName }) }, complaintId: complaint.id },
+    at,
+  );
+  await refreshComplaintCards(tx, complaint.id, at);
+  const lang = customerLanguage(customer, ctx.config);
+  await enqueue(tx, { ...customerTarget(customer), kind: 'text', payload: { text: t(lang, 'customer.withdraw.done', { number: complaint.number }) }, complaintId: complaint.id }, at);
+  return complaint;
+}

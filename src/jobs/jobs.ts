@@ -1,0 +1,69 @@
+/**
+ * The bot's scheduled jobs, from the config (`jobs:`): the SLA sweep, the weekly digest, the monthly
+ * summary, the unfinished ledger, and closing complaints whose rating request went unanswered. Each
+ * only calls a use case with its slot.
+ */
+import type { AppContext } from '../app/context.ts';
+import { claimJobSlot, finishJobSlot, pruneJobSlots } from '../app/claim-job-slot.ts';
+import { sweepSlaClocks } from '../app/sweep-sla-clocks.ts';
+import { sendWeeklyDigest, WEEKLY_DIGEST_JOB } from '../app/send-weekly-digest.ts';
+import { MONTHLY_SUMMARY_JOB, sendMonthlySummary } from '../app/send-monthly-summary.ts';
+import { sendUnfinishedLedger, UNFINISHED_LEDGER_JOB } from '../app/send-unfinished-ledger.ts';
+import { closeUnratedComplaints } from '../app/close-unrated-complaints.ts';
+import type { JobDefinition } from './scheduler.ts';
+
+export const SLA_SWEEP_JOB = 'sla-sweep';
+export const CLOSE_UNRATED_JOB = 'close-unrated';
+
+/** Sweep slot rows are kept this long (one row a minute would otherwise pile up). */
+const KEEP_SWEEP_SLOTS_MS = 2 * 24 * 3600_000;
+
+export function botJobs(ctx: AppContext): JobDefinition[] {
+  const j = ctx.config.jobs;
+  return [
+    {
+      name: SLA_SWEEP_JOB,
+      schedule: { kind: 'every', minutes: j.sweepEveryMinutes },
+      catchUp: false,
+      async run(slot) {
+        // The sweep is idempotent (notices are unique); claiming only saves the other instances the work.
+        if (!(await claimJobSlot(ctx.db, slot, ctx.now()))) return null;
+        const counts = await sweepSlaClocks(ctx);
+        await finishJobSlot(ctx.db, slot, ctx.now());
+        if (slot.scheduledAt.getUTCMinutes() === 0) await pruneJobSlots(ctx.db, SLA_SWEEP_JOB, new Date(slot.scheduledAt.getTime() - KEEP_SWEEP_SLOTS_MS));
+        if (counts.complaints) ctx.log.info({ slot: slot.id, ...counts }, 'SLA sweep');
+        return counts;
+      },
+    },
+    {
+      name: WEEKLY_DIGEST_JOB,
+      schedule: { kind: 'weekly', weekday: j.weeklyDigest.weekday, at: j.weeklyDigest.at },
+      catchUp: true,
+      run: (slot) => sendWeeklyDigest(ctx, { slot }),
+    },
+    {
+      name: MONTHLY_SUMMARY_JOB,
+      schedule: { kind: 'monthly', dayOfMonth: j.monthlySummary.dayOfMonth, at: j.monthlySummary.at },
+      catchUp: true,
+      run: (slot) => sendMonthlySummary(ctx, { slot }),
+    },
+    {
+      name: UNFINISHED_LEDGER_JOB,
+      schedule: { kind: 'monthly', dayOfMonth: j.unfinishedLedger.dayOfMonth, at: j.unfinishedLedger.at },
+      catchUp: true,
+      run: (slot) => sendUnfinishedLedger(ctx, { slot }),
+    },
+    {
+      name: CLOSE_UNRATED_JOB,
+      schedule: { kind: 'every', minutes: j.closeUnratedEveryMinutes },
+      catchUp: false,
+      async run(slot) {
+        if (!(await claimJobSlot(ctx.db, slot, ctx.now()))) return null;
+        const result = await closeUnratedComplaints(ctx, ctx.now());
+        await finishJobSlot(ctx.db, slot, ctx.now());
+        if (slot.scheduledAt.getUTCMinutes() === 0) await pruneJobSlots(ctx.db, CLOSE_UNRATED_JOB, new Date(slot.scheduledAt.getTime() - KEEP_SWEEP_SLOTS_MS));
+        return result;
+      },
+    },
+  ];
+}

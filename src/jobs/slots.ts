@@ -1,0 +1,52 @@
+/**
+ * The schedules of the jobs, as data: a cron expression for node-cron, and the latest slot at or before
+ * an instant (what a restarted instance makes up). Pure; all in the company's time zone.
+ */
+import { DateTime } from 'luxon';
+
+export type Schedule =
+  | { kind: 'every'; minutes: number }
+  /** ISO weekday 1 = Monday … 7 = Sunday; `at` 'HH:mm' local */
+  | { kind: 'weekly'; weekday: number; at: string }
+  | { kind: 'monthly'; dayOfMonth: number; at: string };
+
+function hhmm(at: string): { hour: number; minute: number } {
+  const [h, m] = at.split(':').map(Number);
+  return { hour: h!, minute: m! };
+}
+
+/** The node-cron expression (five fields, evaluated by node-cron in the configured time zone). */
+export function cronExpression(s: Schedule): string {
+  if (s.kind === 'every') return s.minutes === 1 ? '* * * * *' : s.minutes === 60 ? '0 * * * *' : `*/${s.minutes} * * * *`;
+  const { hour, minute } = hhmm(s.at);
+  if (s.kind === 'weekly') return `${minute} ${hour} * * ${s.weekday % 7}`;
+  return `${minute} ${hour} ${s.dayOfMonth} * *`;
+}
+
+/** The latest slot instant at or before `now`. */
+export function lastSlotAt(s: Schedule, now: Date, timeZone: string): Date {
+  const local = DateTime.fromJSDate(now).setZone(timeZone);
+  if (s.kind === 'every') {
+    const hour = local.startOf('hour');
+    return hour.plus({ minutes: Math.floor(local.minute / s.minutes) * s.minutes }).toJSDate();
+  }
+  const { hour, minute } = hhmm(s.at);
+  const time = { hour, minute, second: 0, millisecond: 0 };
+  if (s.kind === 'weekly') {
+    let slot = local.set({ weekday: s.weekday as 1 | 2 | 3 | 4 | 5 | 6 | 7, ...time });
+    if (slot > local) slot = slot.minus({ weeks: 1 }).set(time);
+    return slot.toJSDate();
+  }
+  let slot = local.set({ day: s.dayOfMonth, ...time });
+  if (slot > local) slot = local.minus({ months: 1 }).set({ day: s.dayOfMonth, ...time });
+  return slot.toJSDate();
+}
+
+/** The first slot instant strictly after `now`. */
+export function nextSlotAt(s: Schedule, now: Date, timeZone: string): Date {
+  const last = DateTime.fromJSDate(lastSlotAt(s, now, timeZone)).setZone(timeZone);
+  if (s.kind === 'every') return last.plus({ minutes: s.minutes }).toJSDate();
+  const { hour, minute } = hhmm(s.at);
+  const time = { hour, minute, second: 0, millisecond: 0 };
+  return (s.kind === 'weekly' ? last.plus({ weeks: 1 }).set(time) : last.plus({ months: 1 }).set({ day: s.dayOfMonth, ...time })).toJSDate();
+}

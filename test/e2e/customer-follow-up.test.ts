@@ -1,0 +1,71 @@
+/**
+ * Following up end to end on Telegram: /my and the status of one complaint (only one's own), adding
+ * information and a photo that staff then see in the complaint's Feishu thread, and withdrawing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../support/harness.ts';
+import { buttonsOf, cardOf, CustomerChat, feishuText, harnessKinds } from './customer-e2e.ts';
+
+describe.each(harnessKinds())('customer follow-up on Telegram ($name)', (kind) => {
+  let h: Harness;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => {
+    const setup = await kind.setup();
+    cleanup = setup.cleanup;
+    h = await startHarness({ databaseUrl: setup.databaseUrl });
+  });
+  afterAll(async () => {
+    await h?.stop();
+    await cleanup?.();
+  });
+
+  it('lists my complaints, shows one with its timeline, and refuses someone else\'s number', async () => {
+    const c = new CustomerChat(h, { first_name: 'Sun' });
+    const first = await c.file({ description: 'Overcharged on the last bill.' });
+    const second = await c.file({ category: 'network', description: 'The line drops every evening.' });
+    const list = await c.say('/my');
+    expect(list.text).toMatch(new RegExp(`Your complaints:\\n${second} · Network and technical · Awaiting acceptance · \\d{4}-\\d{2}-\\d{2}\\n${first} · Service attitude`));
+    const status = await c.click(list, buttonsOf(list)[1]!);
+    expect(status.text).toMatch(new RegExp(`^Complaint ${first}: Awaiting acceptance`));
+    expect(status.text).toMatch(/Progress:\n\d{4}-\d{2}-\d{2} \d{2}:\d{2} complaint registered/);
+
+    const stranger = new CustomerChat(h, { first_name: 'Nosy' });
+    const refused = await stranger.say(`/status ${first}`);
+    expect(refused.text).toBe(`No complaint ${first} was found among yours. Send /my to see your complaints.`);
+  });
+
+  it('adds information and a photo; staff see them in the complaint\'s Feishu thread', async () => {
+    const c = new CustomerChat(h, { first_name: 'Qian' });
+    const number = await c.file({ description: 'The delivery man broke my gate.' });
+    const card = await cardOf(h, number);
+    const ask = await c.say(`/add ${number}`);
+    expect(ask.text).toMatch(new RegExp(`add to ${number}`));
+    const recorded = await c.say('He drove into it while reversing, around 3 pm.');
+    expect(recorded.text).toMatch(/the department can see it/);
+    const text = await feishuText(h, 'He drove into it while reversing');
+    expect(text.chatId).toBe('oc_cs_group');
+    expect(text.rootId ?? text.parentId).toBe(card.messageId); // under the complaint's card
+    await c.photo();
+    const photoNotice = await feishuText(h, `为投诉 ${number} 补充了 1 个照片/文件`);
+    expect(photoNotice.chatId).toBe('oc_cs_group');
+    const done = await c.click(recorded, 'done');
+    expect(done.text).toMatch(/your 2 addition\(s\)/);
+    const complaint = await h.bot.ctx.db.complaint.findUniqueOrThrow({ where: { number }, include: { attachments: true } });
+    expect(complaint.attachments).toHaveLength(1);
+  });
+
+  it('withdraws after confirmation; the department is told and the card shows it closed', async () => {
+    const c = new CustomerChat(h, { first_name: 'Li' });
+    const number = await c.file({ description: 'Wrong colour delivered.' });
+    const card = await cardOf(h, number);
+    const ask = await c.say('/withdraw');
+    expect(buttonsOf(ask)).toEqual([expect.stringMatching(/^wd:\d+$/), 'wdno']);
+    const done = await c.click(ask, buttonsOf(ask)[0]!);
+    expect(done.text).toBe(`Complaint ${number} is withdrawn. You can file a new one at any time.`);
+    const told = await feishuText(h, `撤销了投诉 ${number}`);
+    expect(told.chatId).toBe('oc_cs_group');
+    await h.feishu.waitForCall((call) => call.method === 'PATCH' && call.path.endsWith(card.messageId) && JSON.stringify(call.body).includes('已关闭'));
+    const again = await c.click(ask, buttonsOf(ask)[0]!);
+    expect(again.text).toMatch(/is "Closed" and cannot be withdrawn/);
+  });
+});

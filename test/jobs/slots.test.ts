@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import cron from 'node-cron';
+import { cronExpression, lastSlotAt, nextSlotAt, type Schedule } from '../../src/jobs/slots.ts';
+import { sh } from './support.ts';
+
+const TZ = 'Asia/Shanghai';
+
+describe('job schedules', () => {
+  it('builds node-cron expressions', () => {
+    expect(cronExpression({ kind: 'every', minutes: 1 })).toBe('* * * * *');
+    expect(cronExpression({ kind: 'every', minutes: 5 })).toBe('*/5 * * * *');
+    expect(cronExpression({ kind: 'every', minutes: 60 })).toBe('0 * * * *');
+    expect(cronExpression({ kind: 'weekly', weekday: 1, at: '09:00' })).toBe('0 9 * * 1');
+    expect(cronExpression({ kind: 'weekly', weekday: 7, at: '18:30' })).toBe('30 18 * * 0');
+    expect(cronExpression({ kind: 'monthly', dayOfMonth: 4, at: '09:00' })).toBe('0 9 4 * *');
+  });
+
+  it('finds the latest slot at or before an instant, in the company time zone', () => {
+    const weekly: Schedule = { kind: 'weekly', weekday: 1, at: '09:00' };
+    expect(lastSlotAt(weekly, sh('2026-11-23 09:00'), TZ)).toEqual(sh('2026-11-23 09:00'));
+    expect(lastSlotAt(weekly, sh('2026-11-23 08:59'), TZ)).toEqual(sh('2026-11-16 09:00'));
+    expect(lastSlotAt(weekly, sh('2026-11-29 23:59'), TZ)).toEqual(sh('2026-11-23 09:00'));
+    const monthly: Schedule = { kind: 'monthly', dayOfMonth: 1, at: '09:00' };
+    expect(lastSlotAt(monthly, sh('2026-12-01 09:00'), TZ)).toEqual(sh('2026-12-01 09:00'));
+    expect(lastSlotAt(monthly, sh('2026-12-01 08:00'), TZ)).toEqual(sh('2026-11-01 09:00'));
+    expect(lastSlotAt({ kind: 'monthly', dayOfMonth: 4, at: '09:00' }, sh('2026-03-02 10:00'), TZ)).toEqual(sh('2026-02-04 09:00'));
+    expect(lastSlotAt({ kind: 'every', minutes: 5 }, sh('2026-11-23 10:07'), TZ)).toEqual(sh('2026-11-23 10:05'));
+    expect(nextSlotAt(weekly, sh('2026-11-23 09:00'), TZ)).toEqual(sh('2026-11-30 09:00'));
+    expect(nextSlotAt(monthly, sh('2026-12-15 12:00'), TZ)).toEqual(sh('2027-01-01 09:00'));
+  });
+
+  it('node-cron fires exactly at the slots we claim', () => {
+    const cases: [Schedule, string[]][] = [
+      [{ kind: 'weekly', weekday: 1, at: '09:00' }, ['2026-11-23 09:00', '2026-11-30 09:00']],
+      [{ kind: 'monthly', dayOfMonth: 4, at: '09:30' }, ['2026-12-04 09:30', '2027-01-04 09:30']],
+      [{ kind: 'every', minutes: 15 }, ['2026-11-23 10:15', '2026-11-23 10:30']],
+    ];
+    for (const [schedule, slots] of cases) {
+      const task = cron.createTask(cronExpression(schedule), () => {}, { timezone: TZ });
+      for (const slot of slots) {
+        expect(task.match(sh(slot))).toBe(true);
+        expect(lastSlotAt(schedule, sh(slot), TZ)).toEqual(sh(slot));
+        expect(task.match(new Date(sh(slot).getTime() + 60_000))).toBe(false);
+      }
+      void task.destroy();
+    }
+  });
+});
