@@ -1,10 +1,10 @@
 /**
  * `npm run bench:jobs`: how the scheduled work scales with history. Creates its own PostgreSQL databases
  * on BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/postgres), seeds them with
- * generate_series — 1,000,000 complaints over two years (10,000 open), and 10,000 in all (100 open) for
+ * generate_series — 1,000,000 complaints over two years (10,000 open), and 10,000 in all (1,000 open) for
  * comparison — then times, with the clock at Monday 2026-11-30 09:00 (Asia/Shanghai):
- * - the SLA sweep with nothing due (the index probe every minute pays), and with 10 complaints due
- *   (each reminded: a realistic busy minute);
+ * - the SLA sweep with nothing due (the index probe every minute pays), with 10 complaints due for
+ *   reminders (a busy minute), and with 10 month-old complaints due at once (upgrade + escalation each);
  * - the weekly digest (week 2026-W48 against W47), the monthly summary (November, six-month trend),
  *   and the unfinished ledger.
  * Prints a table of medians and drops the databases. RUNS=… changes the repetitions.
@@ -135,35 +135,66 @@ async function time(fn: () => Promise<unknown>, runs = RUNS, before?: () => Prom
   return times[Math.floor(times.length / 2)]!;
 }
 
-/** Makes `n` open complaints due now (outside the timing), so the next sweep reminds them. */
-async function makeDue(b: Bench, n: number): Promise<void> {
+const FRIDAY_15 = new Date('2026-11-27T07:00:00Z'); // three business hours before NOW
+const MONDAY_10 = new Date('2026-11-30T02:00:00Z'); // one business hour after NOW
+
+/** A busy minute: `n` recent open complaints reach 75 % of their first-reply and resolve clocks now (two reminders each). */
+async function makeRemindersDue(b: Bench, n: number): Promise<void> {
+  const db = b.database.prisma;
+  const ids = (
+    await db.$queryRaw<{ id: number }[]>`
+      SELECT "id" FROM "Complaint" WHERE "status" IN ('registered', 'accepted', 'in_progress') AND "nextDueAt" > ${NOW}
+        AND "registeredAt" > ${new Date(NOW.getTime() - 10 * 86_400_000)} ORDER BY random() LIMIT ${n}`
+  ).map((r) => r.id);
+  await db.slaNotice.deleteMany({ where: { complaintId: { in: ids } } });
+  await db.$executeRaw`
+    UPDATE "Complaint" SET "status" = 'in_progress', "severity" = 'general', "registeredAt" = ${FRIDAY_15}, "clockStartAt" = ${FRIDAY_15},
+      "acceptedAt" = ${FRIDAY_15}, "firstReplyAt" = NULL, "firstReplyDueAt" = ${MONDAY_10}, "resolveDueAt" = ${MONDAY_10},
+      "hardLimitAt" = ${new Date(NOW.getTime() + 20 * 86_400_000)}, "nextDueAt" = ${new Date(NOW.getTime() - 60_000)}
+    WHERE "id" = ANY(${ids}::int[])`;
+}
+
+/** The heaviest minute: `n` complaints open for months come due at once — each is upgraded to major and escalated. */
+async function makeUpgradesDue(b: Bench, n: number): Promise<void> {
   await b.database.prisma.$executeRaw`
     UPDATE "Complaint" SET "nextDueAt" = ${new Date(NOW.getTime() - 60_000)}
-    WHERE "id" IN (SELECT "id" FROM "Complaint" WHERE "status" IN ('registered', 'accepted', 'in_progress') AND "nextDueAt" > ${NOW} ORDER BY random() LIMIT ${n})`;
+    WHERE "id" IN (SELECT c."id" FROM "Complaint" c WHERE c."status" IN ('registered', 'accepted', 'in_progress') AND c."severity" <> 'major'
+      AND c."registeredAt" < ${new Date(NOW.getTime() - 40 * 86_400_000)} AND c."nextDueAt" > ${NOW}
+      AND NOT EXISTS (SELECT 1 FROM "SlaNotice" s WHERE s."complaintId" = c."id") ORDER BY random() LIMIT ${n})`;
 }
 
 async function measure(b: Bench) {
   const idle = await time(() => sweepSlaClocks(b.ctx));
-  const busy = await time(() => sweepSlaClocks(b.ctx), RUNS, () => makeDue(b, 10));
+  let reminders = 0;
+  const busy = await time(
+    async () => (reminders = (await sweepSlaClocks(b.ctx)).reminders),
+    RUNS,
+    () => makeRemindersDue(b, 10),
+  );
+  if (reminders !== 20) throw new Error(`the busy sweep sent ${reminders} reminders, expected 20`);
+  let upgrades = 0;
+  const heavy = await time(async () => (upgrades = (await sweepSlaClocks(b.ctx)).upgrades), 3, () => makeUpgradesDue(b, 10));
+  if (upgrades !== 10) throw new Error(`the heavy sweep upgraded ${upgrades} complaints, expected 10`);
   const digest = await time(() => buildWeeklyDigest(b.ctx, WEEK_START), Math.min(RUNS, 7));
   const summary = await time(() => buildMonthlySummaries(b.ctx, MONTH_START), Math.min(RUNS, 5));
   const ledger = await time(() => buildUnfinishedLedgers(b.ctx, NOW), Math.min(RUNS, 7));
   const plan = await b.database.prisma.$queryRawUnsafe<{ 'QUERY PLAN': string }[]>(
     `EXPLAIN SELECT "id" FROM "Complaint" WHERE "nextDueAt" <= '${NOW.toISOString()}' AND NOT ("id" = ANY('{}'::int[])) ORDER BY "nextDueAt", "id" LIMIT 200`,
   );
-  return { idle, busy, digest, summary, ledger, plan: plan.map((r) => r['QUERY PLAN'].trim()).find((l) => /Scan/.test(l)) ?? '' };
+  return { idle, busy, heavy, digest, summary, ledger, plan: plan.map((r) => r['QUERY PLAN'].trim()).find((l) => /Scan/.test(l)) ?? '' };
 }
 
 const benches: Bench[] = [];
 try {
   benches.push(await createBench(1_000_000, 10_000));
-  benches.push(await createBench(10_000, 100));
+  benches.push(await createBench(10_000, 1_000));
   const [big, small] = [await measure(benches[0]!), await measure(benches[1]!)];
   const ms = (v: number) => `${v.toFixed(1)} ms`;
   console.log(`\nScheduled work, median of ${RUNS} runs (PostgreSQL, ${BASE.replace(/\/\/.*@/, '//')})\n`);
   console.table({
     'SLA sweep, nothing due': { '1,000,000 complaints': ms(big.idle), '10,000 complaints': ms(small.idle), target: '< 50 ms' },
-    'SLA sweep, 10 complaints due (10 reminders)': { '1,000,000 complaints': ms(big.busy), '10,000 complaints': ms(small.busy), target: '' },
+    'SLA sweep, 10 complaints due (20 reminders)': { '1,000,000 complaints': ms(big.busy), '10,000 complaints': ms(small.busy), target: '' },
+    'SLA sweep, 10 month-old complaints due (upgrade + escalation each)': { '1,000,000 complaints': ms(big.heavy), '10,000 complaints': ms(small.heavy), target: '' },
     'weekly digest (buildWeeklyDigest)': { '1,000,000 complaints': ms(big.digest), '10,000 complaints': ms(small.digest), target: '< 1 s' },
     'monthly summary (all departments)': { '1,000,000 complaints': ms(big.summary), '10,000 complaints': ms(small.summary), target: '' },
     'unfinished ledger (all departments)': { '1,000,000 complaints': ms(big.ledger), '10,000 complaints': ms(small.ledger), target: '' },

@@ -12,6 +12,8 @@ export interface JobSlot {
   scheduledAt: Date;
   /** made up after downtime, long after its time: the report says so */
   late: boolean;
+  /** a cron tick, or the run every job gets when an instance starts */
+  reason: 'schedule' | 'startup';
 }
 
 export function slotId(at: Date): string {

@@ -6,9 +6,8 @@
  */
 import type { Db, Tx } from '../store/database.ts';
 import type { AppConfig } from '../config/schema.ts';
-import { monthsEndingWith, type Period } from '../domain/digest.ts';
-import { DateTime } from 'luxon';
-import { openAt, overdueAt, queryAttainment, SLA_CLOCKS, type DurationStats, type SlaClock } from './compute-weekly-figures.ts';
+import { monthBoundaries, monthsEndingWith, type Period } from '../domain/digest.ts';
+import { openAt, overdueAt, queryAttainment, SLA_CLOCKS, timestamps, type DurationStats, type SlaClock } from './compute-weekly-figures.ts';
 
 export interface MonthFigures {
   /** a department id, or '' for the whole company */
@@ -38,7 +37,7 @@ export async function computeMonthlyFigures(db: Q, config: AppConfig, month: Per
   const tz = config.calendar.timeZone;
   const n = config.reports.trendMonths;
   const months = monthsEndingWith(month.start, n, tz);
-  const trendStart = DateTime.fromJSDate(month.start).setZone(tz).minus({ months: n - 1 }).toJSDate();
+  const trendStart = monthBoundaries(month.start, n, tz)[0]!;
   const make = (id: string): MonthFigures => ({
     id,
     new: 0,
@@ -60,17 +59,19 @@ export async function computeMonthlyFigures(db: Q, config: AppConfig, month: Per
   const both = (id: string) => [company, dept(id)];
   const thisMonth = months[months.length - 1];
 
-  const trend = await db.$queryRaw<{ kind: 'new' | 'resolved'; departmentId: string; month: string; n: number }[]>`
-    SELECT 'new' AS "kind", "departmentId", to_char(("registeredAt" AT TIME ZONE 'UTC') AT TIME ZONE ${tz}, 'YYYY-MM') AS "month", count(*)::int AS "n"
+  // Buckets by month boundaries computed here: an index-only scan of (registeredAt|resolvedAt, departmentId), no zone conversion per row.
+  const bounds = timestamps(monthBoundaries(month.start, n, tz));
+  const trend = await db.$queryRaw<{ kind: 'new' | 'resolved'; departmentId: string; bucket: number; n: number }[]>`
+    SELECT 'new' AS "kind", "departmentId", width_bucket("registeredAt", ${bounds}) AS "bucket", count(*)::int AS "n"
     FROM "Complaint" WHERE "registeredAt" >= ${trendStart} AND "registeredAt" < ${month.end} GROUP BY 2, 3
     UNION ALL
-    SELECT 'resolved', "departmentId", to_char(("resolvedAt" AT TIME ZONE 'UTC') AT TIME ZONE ${tz}, 'YYYY-MM'), count(*)::int
+    SELECT 'resolved', "departmentId", width_bucket("resolvedAt", ${bounds}), count(*)::int
     FROM "Complaint" WHERE "resolvedAt" >= ${trendStart} AND "resolvedAt" < ${month.end} GROUP BY 2, 3`;
   for (const r of trend) {
     for (const f of both(r.departmentId)) {
-      const point = f.trend.find((p) => p.month === r.month);
+      const point = f.trend[r.bucket - 1];
       if (point) point[r.kind] += r.n;
-      if (r.month === thisMonth) f[r.kind] += r.n;
+      if (r.bucket === n) f[r.kind] += r.n;
     }
   }
 

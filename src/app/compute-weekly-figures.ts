@@ -15,7 +15,7 @@
 import type { Db, Tx } from '../store/database.ts';
 import { Prisma } from '../store/generated/client.ts';
 import type { AppConfig } from '../config/schema.ts';
-import { daysOf, type Period } from '../domain/digest.ts';
+import { dayBoundaries, daysOf, type Period } from '../domain/digest.ts';
 
 export const OPEN_STATUSES = ['registered', 'accepted', 'in_progress', 'waiting_customer', 'reopened'];
 export const SLA_CLOCKS = ['accept', 'firstReply', 'resolve'] as const;
@@ -78,6 +78,11 @@ export function openAt(t: Date): Prisma.Sql {
   return Prisma.sql`("status" = ANY(${OPEN_STATUSES}::text[]) OR "resolvedAt" >= ${t} OR "closedAt" >= ${t})
     AND "registeredAt" < ${t} AND "status" <> 'rejected'
     AND ("status" = ANY(${OPEN_STATUSES}::text[]) OR COALESCE("resolvedAt", "closedAt") >= ${t})`;
+}
+
+/** Instants as a timestamp[] for width_bucket: the columns hold UTC without a zone. */
+export function timestamps(instants: Date[]): Prisma.Sql {
+  return Prisma.sql`${instants.map((d) => d.toISOString().replace('T', ' ').replace('Z', ''))}::timestamp[]`;
 }
 
 /** FILTER condition: overdue at T (for rows already open at T). */
@@ -209,16 +214,19 @@ export async function computeWeeklyFigures(db: Q, config: AppConfig, week: Perio
     SELECT "id", "number", "departmentId", "category", "severity", "status", "registeredAt", "escalationTier"
     FROM "Complaint" WHERE ${openAt(E)} ORDER BY "registeredAt", "id" LIMIT ${config.reports.longestOpen}`;
 
-  const perDay = await db.$queryRaw<{ kind: string; day: string; n: number }[]>`
-    SELECT 'new' AS "kind", to_char(("registeredAt" AT TIME ZONE 'UTC') AT TIME ZONE ${tz}, 'YYYY-MM-DD') AS "day", count(*)::int AS "n"
+  // Buckets by local day boundaries computed here, so the database compares timestamps instead of converting zones.
+  const days = daysOf(week, tz);
+  const bounds = timestamps(dayBoundaries(week, tz));
+  const perDay = await db.$queryRaw<{ kind: string; bucket: number; n: number }[]>`
+    SELECT 'new' AS "kind", width_bucket("registeredAt", ${bounds}) AS "bucket", count(*)::int AS "n"
     FROM "Complaint" WHERE "registeredAt" >= ${S} AND "registeredAt" < ${E} GROUP BY 2
     UNION ALL
-    SELECT 'resolved', to_char(("resolvedAt" AT TIME ZONE 'UTC') AT TIME ZONE ${tz}, 'YYYY-MM-DD'), count(*)::int
+    SELECT 'resolved', width_bucket("resolvedAt", ${bounds}), count(*)::int
     FROM "Complaint" WHERE "resolvedAt" >= ${S} AND "resolvedAt" < ${E} GROUP BY 2`;
-  const daily = daysOf(week, tz).map((date) => ({
+  const daily = days.map((date, i) => ({
     date,
-    new: perDay.find((r) => r.kind === 'new' && r.day === date)?.n ?? 0,
-    resolved: perDay.find((r) => r.kind === 'resolved' && r.day === date)?.n ?? 0,
+    new: perDay.find((r) => r.kind === 'new' && r.bucket === i + 1)?.n ?? 0,
+    resolved: perDay.find((r) => r.kind === 'resolved' && r.bucket === i + 1)?.n ?? 0,
   }));
 
   const order = (id: string, list: string[]) => (list.indexOf(id) === -1 ? list.length : list.indexOf(id));

@@ -11,6 +11,8 @@ import type { CustomerSession } from './customer-session.ts';
 import { fileComplaint } from './file-complaint.ts';
 import { complaintQuota } from './customer-rate-limits.ts';
 import { formatLocalTime } from './format.ts';
+import { conversationLapsed } from './customer-helpers.ts';
+import { parseCustomerCommand } from './customer-command-words.ts';
 import {
   buttonsFor,
   FILING_FLOW,
@@ -90,19 +92,21 @@ function keepAttachments(s: CustomerSession, draft: Draft): { draft: Draft; over
 }
 
 async function submit(s: CustomerSession, draft: Draft): Promise<void> {
-  const missing = nextStep(s, draft);
-  if (missing !== 'confirm' || !draft.category || !draft.subject || !draft.description || !draft.desiredOutcome) {
-    await goTo(s, draft, missing === 'confirm' ? 'category' : missing);
+  // A required answer missing (an old draft, a changed config): ask for it instead of filing.
+  const next = nextStep(s, draft);
+  const gap = next !== 'confirm' ? next : fieldsFor(s, draft).find((f) => !OPTIONAL.has(f) && !draft[f]);
+  if (gap) {
+    await goTo(s, draft, gap);
     return;
   }
   if (await quotaRefused(s)) return; // the draft stays; the customer can submit it later
   await fileComplaint(s.ctx, s.tx, {
     customerId: s.customer.id,
-    categoryId: draft.category,
-    subject: draft.subject,
-    description: draft.description,
+    categoryId: draft.category!,
+    subject: draft.subject ?? null,
+    description: draft.description!,
     occurredAt: draft.occurredAt ?? null,
-    desiredOutcome: draft.desiredOutcome,
+    desiredOutcome: draft.desiredOutcome ?? null,
     contactPhone: draft.phone ?? null,
     address: needsAddress(s, draft) ? (draft.address ?? null) : null,
     requestedReplyBy: draft.requestedReplyBy ?? null,
@@ -223,6 +227,7 @@ async function handleAnswer(s: CustomerSession, step: Step, incoming: Draft): Pr
 
 export async function handleFilingFlow(s: CustomerSession): Promise<boolean> {
   const { input } = s;
+  if (s.conversation?.flow === FILING_FLOW && s.conversation.step === 'offer' && conversationLapsed(s.conversation, s.at)) await s.endConversation();
   const active = s.conversation?.flow === FILING_FLOW;
   const step = active ? (s.conversation!.step as Step) : undefined;
   const draft = (active ? s.conversation!.data : {}) as Draft;
@@ -230,8 +235,8 @@ export async function handleFilingFlow(s: CustomerSession): Promise<boolean> {
 
   if (input.button !== undefined) return step ? handleButton(s, step, draft, input.button) : false;
   if (command && START_WORDS.has(command)) {
-    const rest = (input.text ?? '').trim().slice((input.text ?? '').trim().split(/\s+/)[0]!.length).trim();
-    await start(s, step, draft, rest);
+    const typed = input.text?.trim() ?? '';
+    await start(s, step, draft, typed.slice(typed.split(/\s+/)[0]!.length).trim());
     return true;
   }
   if (!step) return false;
@@ -246,7 +251,8 @@ export async function handleFilingFlow(s: CustomerSession): Promise<boolean> {
   }
   const text = input.text?.trim() ?? '';
   const word = text.toLowerCase();
-  if (command?.startsWith('/') && !SKIP_WORDS.has(word) && !DONE_WORDS.has(word)) return false; // other commands are answered elsewhere
+  // Other commands (with a slash, or a command word such as 我的投诉) are answered elsewhere; the draft waits.
+  if (command?.startsWith('/') ? !SKIP_WORDS.has(word) && !DONE_WORDS.has(word) : parseCustomerCommand(text) !== null) return false;
   if (!input.attachments?.length && text) {
     if (SKIP_WORDS.has(word) && step !== 'offer') {
       if (isField(step) && OPTIONAL.has(step)) return handleButton(s, step, draft, 'skip');

@@ -13,7 +13,7 @@ import { appealComplaint } from './appeal-complaint.ts';
 import { commentOnRating } from './comment-on-rating.ts';
 import { filingInProgress, MAX_TEXT } from './customer-filing-flow.ts';
 import { MAX_ATTACHMENTS } from './customer-filing-steps.ts';
-import { statusName } from './customer-helpers.ts';
+import { conversationLapsed, statusName } from './customer-helpers.ts';
 import { parseCustomerCommand } from './customer-command-words.ts';
 
 export const ADD_FLOW = 'add';
@@ -86,6 +86,10 @@ async function explain(s: CustomerSession, error: unknown, data: FollowUp): Prom
 export async function handleFollowUpFlow(s: CustomerSession): Promise<boolean> {
   const conversation = s.conversation;
   if (!conversation || !FLOWS.has(conversation.flow)) return false;
+  if (conversationLapsed(conversation, s.at)) {
+    await s.endConversation(); // an old question: this message stands on its own
+    return false;
+  }
   const { flow } = conversation;
   const data = conversation.data as unknown as FollowUp;
   const { input } = s;

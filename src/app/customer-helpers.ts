@@ -8,6 +8,17 @@ import type { Actor } from './change-status.ts';
 
 export type CustomerChannel = 'telegram' | 'wechat';
 
+/**
+ * How long a short conversation (an offer, adding information, an appeal's reason, a rating comment) waits
+ * for its answer. After that the next message is taken on its own, not as a late answer to an old question.
+ * (A filing draft does not lapse: it is resumed.)
+ */
+export const SHORT_CONVERSATION_TTL_MS = 24 * 3600_000;
+
+export function conversationLapsed(conversation: { updatedAt: Date }, at: Date): boolean {
+  return at.getTime() - conversation.updatedAt.getTime() > SHORT_CONVERSATION_TTL_MS;
+}
+
 /** The audit trail's name for a customer: `telegram:123` and how they call themselves. */
 export function customerActor(customer: Pick<Customer, 'platform' | 'platformUserId' | 'displayName'>): Actor {
   return { id: `${customer.platform}:${customer.platformUserId}`, name: customer.displayName };

@@ -13,6 +13,7 @@ import { lockComplaint } from './lock-complaint.ts';
 import { postCardInChat } from './complaint-cards.ts';
 import { enqueue } from './outbox.ts';
 import { MAX_ESCALATION_TIER, requireText, TEXT_LIMITS } from './staff-input.ts';
+import { inertText } from './feishu-text.ts';
 
 /** Feishu's mention in a text message; `openId` must be a plain open_id (ou_…). */
 export function mention(openId: string | undefined): string {
@@ -37,7 +38,7 @@ export async function escalateComplaint(ctx: AppContext, tx: Tx, opts: { complai
   });
   const department = ctx.config.departments.find((d) => d.id === before.departmentId)!;
   const lang = ctx.config.defaultLanguage;
-  const params = { number: before.number, department: department.name, who: opts.actor.name ?? '', reason };
+  const params = { number: before.number, department: department.name, who: opts.actor.name ?? '', reason: inertText(reason) };
   if (tier === 1) {
     const text = mention(department.supervisor) + t(lang, 'staff.escalated.supervisor', params);
     await enqueue(tx, { channel: 'feishu', kind: 'text', target: department.chatId, payload: { text }, complaintId: before.id }, at);

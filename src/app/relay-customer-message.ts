@@ -17,6 +17,7 @@ import { enqueue } from './outbox.ts';
 import { refreshComplaintCards, threadCard } from './complaint-cards.ts';
 import { storeAttachments } from './add-complaint-info.ts';
 import { TEXT_LIMITS } from './staff-input.ts';
+import { inertText } from './feishu-text.ts';
 
 const OPEN_STATUSES = ['registered', 'accepted', 'in_progress', 'waiting_customer', 'reopened'];
 const NUMBER = /[A-Za-z]{1,6}-\d{8}-\d{4,}/g;
@@ -66,8 +67,8 @@ export async function relayCustomerMessage(s: CustomerSession): Promise<boolean>
   const department = await tx.department.findUniqueOrThrow({ where: { id: complaint.departmentId } });
   const staffLang = ctx.config.defaultLanguage;
   const lines = [
-    ...(text ? [t(staffLang, answering ? 'staff.thread.customerAnswer' : 'staff.thread.customerMessage', { customer: customer.displayName, number: complaint.number, text })] : []),
-    ...(stored ? [t(staffLang, 'staff.thread.files', { customer: customer.displayName, count: stored })] : []),
+    ...(text ? [t(staffLang, answering ? 'staff.thread.customerAnswer' : 'staff.thread.customerMessage', { customer: inertText(customer.displayName), number: complaint.number, text: inertText(text) })] : []),
+    ...(stored ? [t(staffLang, 'staff.thread.files', { customer: inertText(customer.displayName), count: stored })] : []),
   ];
   const card = await threadCard(tx, complaint.id, department.chatId);
   if (card) await enqueue(tx, { channel: 'feishu', kind: 'thread.reply', target: card.chatId, payload: { cardId: card.id, text: lines.join('\n') }, complaintId: complaint.id }, at);

@@ -12,6 +12,7 @@ import { AppError } from './errors.ts';
 import { lockComplaint } from './lock-complaint.ts';
 import { enqueue } from './outbox.ts';
 import { mayRevealPhone } from './staff-access.ts';
+import { inertText } from './feishu-text.ts';
 
 export async function revealPhone(ctx: AppContext, tx: Tx, opts: { complaintId: number; actor: Actor; staff: StaffConfig }) {
   const complaint = await lockComplaint(tx, opts.complaintId, 'reveal_phone');
@@ -23,7 +24,7 @@ export async function revealPhone(ctx: AppContext, tx: Tx, opts: { complaintId: 
   await tx.complaintEvent.create({
     data: { complaintId: complaint.id, type: 'reveal_phone', fromStatus: complaint.status, toStatus: complaint.status, actor: opts.actor.id, actorName: opts.actor.name ?? null, data: {}, at },
   });
-  const text = t(ctx.config.defaultLanguage, 'staff.revealPrivate', { number: complaint.number, phone, customer: customer.displayName });
+  const text = t(ctx.config.defaultLanguage, 'staff.revealPrivate', { number: complaint.number, phone, customer: inertText(customer.displayName) });
   await enqueue(tx, { channel: 'feishu', kind: 'user.text', target: opts.staff.openId, payload: { text }, complaintId: complaint.id }, at);
   return { complaint, phone };
 }

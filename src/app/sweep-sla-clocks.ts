@@ -9,7 +9,7 @@ import type { Tx } from '../store/database.ts';
 import type { Complaint } from '../store/generated/client.ts';
 import type { Status } from '../domain/lifecycle.ts';
 import type { Severity } from '../domain/sla.ts';
-import { noticeKey, planSla, runningClocks, TOP_TIER, type ClockFacts, type ClockRules, type NoticeClock, type NoticeKind, type RunningClock } from '../domain/sla-clocks.ts';
+import { noticeKey, planSla, TOP_TIER, type ClockFacts, type ClockMemo, type ClockRules, type NoticeClock, type NoticeKind, type RunningClock } from '../domain/sla-clocks.ts';
 import type { AppContext } from './context.ts';
 import { clockRulesFromConfig } from './clock-rules.ts';
 import { escalateOverdueComplaint } from './escalate-overdue-complaints.ts';
@@ -92,17 +92,26 @@ async function sweepOne(ctx: AppContext, tx: Tx, id: number, now: Date, rules: C
   const locked = await tx.$queryRaw<{ id: number }[]>`SELECT "id" FROM "Complaint" WHERE "id" = ${id} AND "nextDueAt" <= ${now} FOR UPDATE SKIP LOCKED`;
   if (locked.length === 0) return; // another sweep holds it, or it was handled meanwhile
   counts.complaints++;
+  let complaint: Complaint | null = null;
+  let facts: ClockFacts | null = null;
+  let sent = new Set<string>();
+  const memo: ClockMemo = new Map();
   for (let round = 0; round < MAX_PLAN_ROUNDS; round++) {
-    const complaint = await tx.complaint.findUniqueOrThrow({ where: { id } });
-    const facts = await loadClockFacts(tx, complaint);
-    const plan = planSla({ facts, sent: await sentKeys(tx, id), now, rules, calendar: ctx.calendar });
+    // Reload only after something changed the complaint; sending notices changes nothing but `sent`.
+    if (!complaint || !facts) {
+      complaint = await tx.complaint.findUniqueOrThrow({ where: { id } });
+      facts = await loadClockFacts(tx, complaint);
+      sent = await sentKeys(tx, id);
+    }
+    const plan = planSla({ facts, sent, now, rules, calendar: ctx.calendar, memo });
     if (plan.steps.length === 0) {
-      await schedule(tx, id, plan.nextDueAt, runningClocks(facts, rules, ctx.calendar));
+      await schedule(tx, id, plan.nextDueAt, plan.clocks);
       return;
     }
     if (plan.steps[0]!.kind === 'upgrade') {
       await upgradeMonthOldComplaint(ctx, tx, complaint, now);
       counts.upgrades++;
+      complaint = null;
       continue;
     }
     const steps = plan.steps as NoticeStep[];
@@ -113,12 +122,14 @@ async function sweepOne(ctx: AppContext, tx: Tx, id: number, now: Date, rules: C
     }
     for (const step of steps) {
       if (escalating.includes(step)) continue;
+      sent.add(step.kind === 'supervisor' ? noticeKey('severity', 0, 'supervisor') : noticeKey(step.clock.id, step.clock.cycle, step.kind));
       if (!(await sendSlaNotice(ctx, tx, complaint, step, now))) continue;
       if (step.kind === 'remind') counts.reminders++;
       else if (step.kind === 'overdue') counts.alerts++;
       else if (step.kind === 'repost') counts.reposts++;
       else counts.supervisorAlerts++;
     }
+    if (escalating.length) complaint = null;
   }
   await tx.$executeRaw`UPDATE "Complaint" SET "nextDueAt" = ${new Date(now.getTime() + 60_000)} WHERE "id" = ${id}`;
 }

@@ -100,6 +100,21 @@ export function monthsEndingWith(monthStart: Date, count: number, timeZone: stri
   return Array.from({ length: count }, (_, i) => last.minus({ months: count - 1 - i }).toFormat('yyyy-LL'));
 }
 
+/** The `count` + 1 month boundaries (local midnight on the 1st) of the `count` months ending with `monthStart`'s month. */
+export function monthBoundaries(monthStart: Date, count: number, timeZone: string): Date[] {
+  const last = DateTime.fromJSDate(monthStart).setZone(timeZone).startOf('month');
+  return Array.from({ length: count + 1 }, (_, i) => last.minus({ months: count - 1 - i }).toJSDate());
+}
+
+/** The local midnights bounding a period's days (days + 1 instants). */
+export function dayBoundaries(period: Period, timeZone: string): Date[] {
+  const out: Date[] = [];
+  let d = DateTime.fromJSDate(period.start).setZone(timeZone).startOf('day');
+  for (; d.toMillis() < period.end.getTime(); d = d.plus({ days: 1 })) out.push(d.toJSDate());
+  out.push(d.toJSDate());
+  return out;
+}
+
 /** The local dates 'YYYY-MM-DD' of a period's days, in order. */
 export function daysOf(period: Period, timeZone: string): string[] {
   const out: string[] = [];

@@ -82,6 +82,8 @@ export type SlaStep =
 
 export interface SlaPlan {
   steps: SlaStep[];
+  /** the clocks running now, the tier's own clock included */
+  clocks: RunningClock[];
   /** one tier up (at most one per pass, however many clocks ran out together) */
   escalate: boolean;
   /** the earliest moment something is due that is not due yet; null when nothing is left */
@@ -101,24 +103,33 @@ export function upgradeInstant(registeredAt: Date, rules: Pick<ClockRules, 'upgr
   return DateTime.fromJSDate(registeredAt).setZone(rules.timeZone).plus({ months: rules.upgradeAfterMonths }).toJSDate();
 }
 
-function clock(id: ClockId, cycle: number, startAt: Date, dueAt: Date, onOverdue: RunningClock['onOverdue'], remind: boolean, pausedMinutes: number, rules: ClockRules, cal: BusinessCalendar): RunningClock {
+/**
+ * Remembers reminder instants between calls for the same clock (business-time arithmetic over weeks is
+ * the costly part of planning); pass one per complaint and pass, or none.
+ */
+export type ClockMemo = Map<string, Date>;
+
+function clock(id: ClockId, cycle: number, startAt: Date, dueAt: Date, onOverdue: RunningClock['onOverdue'], remind: boolean, pausedMinutes: number, rules: ClockRules, cal: BusinessCalendar, memo?: ClockMemo): RunningClock {
   let remindAt: Date | null = null;
-  if (remind) {
+  const key = `${id}|${startAt.getTime()}|${dueAt.getTime()}|${pausedMinutes}|${rules.remindAt}`;
+  if (remind && memo?.has(key)) remindAt = memo.get(key)!;
+  else if (remind) {
     const total = businessMinutesBetween(startAt, dueAt, cal);
     // The clock's own length leaves out the time spent waiting for the customer (already added to the due).
     const length = Math.max(0, total - pausedMinutes);
     remindAt = total > 0 ? addBusinessMinutes(startAt, Math.max(0, total - (1 - rules.remindAt) * length), cal) : dueAt;
+    memo?.set(key, remindAt);
   }
   return { id, cycle, startAt, dueAt, remindAt, onOverdue };
 }
 
 /** The clocks running now (whether or not they already ran out). */
-export function runningClocks(f: ClockFacts, rules: ClockRules, cal: BusinessCalendar): RunningClock[] {
+export function runningClocks(f: ClockFacts, rules: ClockRules, cal: BusinessCalendar, memo?: ClockMemo): RunningClock[] {
   const paused = f.status === 'waiting_customer' || f.pausedAt !== null;
   const working = WORKING.includes(f.status) && !paused;
   const clocks: RunningClock[] = [];
   const make = (id: ClockId, cycle: number, startAt: Date, dueAt: Date, onOverdue: RunningClock['onOverdue'], remind = true, pausedMinutes = 0) =>
-    clocks.push(clock(id, cycle, startAt, dueAt, onOverdue, remind, pausedMinutes, rules, cal));
+    clocks.push(clock(id, cycle, startAt, dueAt, onOverdue, remind, pausedMinutes, rules, cal, memo));
   if (f.status === 'registered') {
     if (f.intakeDueAt && f.transfers === 0) make('intake', 0, f.clockStartAt, f.intakeDueAt, 'alert', false);
     const acceptStart = f.transferredAt ? nextWorkingInstant(f.transferredAt, cal) : f.clockStartAt;
@@ -138,13 +149,13 @@ export function runningClocks(f: ClockFacts, rules: ClockRules, cal: BusinessCal
 }
 
 /** The current tier's own clock: it runs while the complaint is escalated and some clock that escalates is past due. */
-function tierClock(f: ClockFacts, clocks: RunningClock[], now: Date, rules: ClockRules, cal: BusinessCalendar): RunningClock | null {
+function tierClock(f: ClockFacts, clocks: RunningClock[], now: Date, rules: ClockRules, cal: BusinessCalendar, memo?: ClockMemo): RunningClock | null {
   if (f.escalationTier < 1 || !f.escalatedAt || !f.escalationDueAt) return null;
   if (!OPEN.includes(f.status) || f.status === 'waiting_customer' || f.pausedAt) return null;
   const inBreach = clocks.some((c) => c.onOverdue === 'escalate' && now.getTime() >= c.dueAt.getTime());
   if (!inBreach) return null;
   const tier = Math.min(f.escalationTier, TOP_TIER);
-  return clock(tier === 1 ? 'tier1' : 'tier2', 0, f.escalatedAt, f.escalationDueAt, tier < TOP_TIER ? 'escalate' : 'alert', true, 0, rules, cal);
+  return clock(tier === 1 ? 'tier1' : 'tier2', 0, f.escalatedAt, f.escalationDueAt, tier < TOP_TIER ? 'escalate' : 'alert', true, 0, rules, cal, memo);
 }
 
 /** The due of the next tier's own clock, counted in business time from the moment of escalation. */
@@ -156,23 +167,23 @@ export function tierDueAt(tier: number, at: Date, rules: Pick<ClockRules, 'tierM
  * What to do now and when to look again. `sent` holds noticeKey()s already recorded for the complaint.
  * An upgrade, when due, is the only step: the caller applies it and plans again with the new severity.
  */
-export function planSla(args: { facts: ClockFacts; sent: ReadonlySet<string>; now: Date; rules: ClockRules; calendar: BusinessCalendar }): SlaPlan {
-  const { facts: f, sent, now, rules, calendar: cal } = args;
+export function planSla(args: { facts: ClockFacts; sent: ReadonlySet<string>; now: Date; rules: ClockRules; calendar: BusinessCalendar; memo?: ClockMemo }): SlaPlan {
+  const { facts: f, sent, now, rules, calendar: cal, memo } = args;
   const t = now.getTime();
   const open = OPEN.includes(f.status);
   const candidates: number[] = [];
 
   if (open && f.severity !== 'major') {
     const upgradeAt = upgradeInstant(f.registeredAt, rules);
-    if (t >= upgradeAt.getTime()) return { steps: [{ kind: 'upgrade', upgradeAt }], escalate: false, nextDueAt: now };
+    if (t >= upgradeAt.getTime()) return { steps: [{ kind: 'upgrade', upgradeAt }], clocks: [], escalate: false, nextDueAt: now };
     candidates.push(upgradeAt.getTime());
   }
 
   const steps: SlaStep[] = [];
   if (open && f.severity !== 'general' && !sent.has(noticeKey('severity', 0, 'supervisor'))) steps.push({ kind: 'supervisor', dueAt: f.registeredAt });
 
-  const clocks = runningClocks(f, rules, cal);
-  const tier = tierClock(f, clocks, now, rules, cal);
+  const clocks = runningClocks(f, rules, cal, memo);
+  const tier = tierClock(f, clocks, now, rules, cal, memo);
   if (tier) clocks.push(tier);
   let escalate = false;
   for (const c of clocks) {
@@ -195,5 +206,5 @@ export function planSla(args: { facts: ClockFacts; sent: ReadonlySet<string>; no
     }
   }
   const future = candidates.filter((c) => c > t);
-  return { steps, escalate, nextDueAt: future.length ? new Date(Math.min(...future)) : null };
+  return { steps, clocks, escalate, nextDueAt: future.length ? new Date(Math.min(...future)) : null };
 }

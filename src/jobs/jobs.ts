@@ -26,8 +26,9 @@ export function botJobs(ctx: AppContext): JobDefinition[] {
       schedule: { kind: 'every', minutes: j.sweepEveryMinutes },
       catchUp: false,
       async run(slot) {
-        // The sweep is idempotent (notices are unique); claiming only saves the other instances the work.
-        if (!(await claimJobSlot(ctx.db, slot, ctx.now()))) return null;
+        // The sweep is idempotent (notices are unique, rows are locked): claiming only saves the other
+        // instances the work, and an instance that just started sweeps anyway.
+        if (!(await claimJobSlot(ctx.db, slot, ctx.now())) && slot.reason === 'schedule') return null;
         const counts = await sweepSlaClocks(ctx);
         await finishJobSlot(ctx.db, slot, ctx.now());
         if (slot.scheduledAt.getUTCMinutes() === 0) await pruneJobSlots(ctx.db, SLA_SWEEP_JOB, new Date(slot.scheduledAt.getTime() - KEEP_SWEEP_SLOTS_MS));
@@ -58,7 +59,7 @@ export function botJobs(ctx: AppContext): JobDefinition[] {
       schedule: { kind: 'every', minutes: j.closeUnratedEveryMinutes },
       catchUp: false,
       async run(slot) {
-        if (!(await claimJobSlot(ctx.db, slot, ctx.now()))) return null;
+        if (!(await claimJobSlot(ctx.db, slot, ctx.now())) && slot.reason === 'schedule') return null;
         const result = await closeUnratedComplaints(ctx, ctx.now());
         await finishJobSlot(ctx.db, slot, ctx.now());
         if (slot.scheduledAt.getUTCMinutes() === 0) await pruneJobSlots(ctx.db, CLOSE_UNRATED_JOB, new Date(slot.scheduledAt.getTime() - KEEP_SWEEP_SLOTS_MS));

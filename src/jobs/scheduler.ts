@@ -34,18 +34,18 @@ export class JobScheduler {
   ) {}
 
   /** The slot of `job` that is due at `at` (the latest at or before it). */
-  slotFor(job: JobDefinition, at: Date = this.ctx.now()): JobSlot {
+  slotFor(job: JobDefinition, at: Date = this.ctx.now(), reason: JobSlot['reason'] = 'schedule'): JobSlot {
     const scheduledAt = lastSlotAt(job.schedule, at, this.ctx.calendar.timeZone);
     const late = at.getTime() - scheduledAt.getTime() > this.ctx.config.jobs.lateAfterMinutes * 60_000;
-    return { job: job.name, id: slotId(scheduledAt), scheduledAt, late };
+    return { job: job.name, id: slotId(scheduledAt), scheduledAt, late, reason };
   }
 
   /** Runs a job's current slot now (also what each cron tick does). Overlapping runs of one job in one instance are skipped. */
-  async runDue(name: string, at: Date = this.ctx.now()): Promise<unknown> {
+  async runDue(name: string, at: Date = this.ctx.now(), reason: JobSlot['reason'] = 'schedule'): Promise<unknown> {
     const job = this.jobs.find((j) => j.name === name);
     if (!job) throw new Error(`unknown job ${name}`);
-    const slot = this.slotFor(job, at);
-    if (this.busy.has(name) || this.lastSlot.get(name) === slot.id) return undefined;
+    const slot = this.slotFor(job, at, reason);
+    if (this.busy.has(name) || (reason === 'schedule' && this.lastSlot.get(name) === slot.id)) return undefined;
     if (job.catchUp && this.installedAt && slot.scheduledAt.getTime() < this.installedAt.getTime()) return undefined;
     this.busy.add(name);
     const run = job
@@ -70,7 +70,7 @@ export class JobScheduler {
   async catchUp(): Promise<void> {
     const now = this.ctx.now();
     this.installedAt = await schedulerInstalledAt(this.ctx.db, now);
-    for (const job of this.jobs) await this.runDue(job.name, now);
+    for (const job of this.jobs) await this.runDue(job.name, now, 'startup');
   }
 
   async start(): Promise<void> {

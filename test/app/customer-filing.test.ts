@@ -138,12 +138,24 @@ describe.each(testDatabases())('customer filing on $name', (kind) => {
     const conv = await ctx.db.conversation.findFirstOrThrow({ where: { userId: u } });
     expect(conv.step).toBe('subject');
     expect(conv.data).toMatchObject({ category: 'other' });
+    // A command word in the middle of filing is the command, not an answer; the draft waits.
+    await say(ctx, u, '我的投诉');
+    expect(await lastText(ctx, u)).toMatch(/no complaints yet/);
     // /complain again resumes instead of starting over.
     await say(ctx, u, '/complain');
     expect(await lastText(ctx, u)).toMatch(/continue where you left off[\s\S]*What or whom/);
     expect((await ctx.db.conversation.findFirstOrThrow({ where: { userId: u } })).data).toMatchObject({ category: 'other' });
     await say(ctx, u, '/cancel');
     expect(await lastText(ctx, u)).toMatch(/Cancelled/);
+  });
+
+  it('keeps what follows /complain as the description', async () => {
+    const u = '2009';
+    await say(ctx, u, '投诉 快递员把包裹扔在门口，没有敲门');
+    await say(ctx, u, { button: 'cat:delivery', languageCode: 'zh-hans' });
+    await say(ctx, u, { text: '顺丰快递', languageCode: 'zh-hans' });
+    expect(await lastText(ctx, u)).toMatch(/^事情是什么时候发生的/);
+    expect((await ctx.db.conversation.findFirstOrThrow({ where: { userId: u } })).data).toMatchObject({ description: '快递员把包裹扔在门口，没有敲门' });
   });
 
   it('uses the phone from an earlier complaint with one button', async () => {

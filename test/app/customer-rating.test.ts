@@ -111,6 +111,17 @@ describe.each(testDatabases())('customer rating on $name', (kind) => {
     expect((await ctx.db.complaint.findUniqueOrThrow({ where: { id: c.id } })).rating).toBe(3);
   });
 
+  it('an unanswered comment question lapses after a day: a later message is not taken as a comment', async () => {
+    const u = '4010';
+    const c = await fileThroughFlow(ctx, u);
+    await acceptAndResolve(ctx, c.id);
+    await say(ctx, u, { button: `rate:${c.id}:5` });
+    ctx.clock.advance(25 * HOUR);
+    await say(ctx, u, 'A different problem: my new router keeps rebooting every few hours.');
+    expect(await lastText(ctx, u)).toMatch(/file this as a complaint/);
+    expect((await ctx.db.complaint.findUniqueOrThrow({ where: { id: c.id } })).ratingComment).toBeNull();
+  });
+
   it('a rating in the middle of filing is recorded without replacing the draft', async () => {
     const u = '4006';
     const c = await fileThroughFlow(ctx, u);

@@ -101,6 +101,8 @@ describe('complaint card', () => {
     const names = fields.map((f) => f.name);
     expect(new Set(names).size).toBe(names.length);
     expect(new Set(ids(card)).size).toBe(ids(card).length);
+    // Feishu: element ids start with a letter, hold letters, digits and _, at most 20 characters
+    for (const status of ['registered', 'accepted', 'resolved'] as Status[]) for (const id of ids(renderComplaintCard(view({ status })))) expect(id).toMatch(/^[a-zA-Z][a-zA-Z0-9_]{0,19}$/);
   });
 
   it('offers the reasons, departments and choices, with the current classification selected', () => {

@@ -4,10 +4,10 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Message } from 'grammy/types';
 import { postRaw } from '../emulators/feishu/index.ts';
 import { startHarness, ENCRYPT_KEY, VERIFICATION_TOKEN, type Harness } from '../support/harness.ts';
 import { FEISHU_CALLBACK_PATH } from '../../src/bootstrap.ts';
+import { fileFor } from './staff-helpers.ts';
 
 describe('Feishu card callbacks over HTTP', () => {
   let h: Harness;
@@ -19,18 +19,7 @@ describe('Feishu card callbacks over HTTP', () => {
     h = await startHarness({ env: { FEISHU_EVENT_MODE: 'http', FEISHU_ENCRYPT_KEY: ENCRYPT_KEY, FEISHU_VERIFICATION_TOKEN: VERIFICATION_TOKEN } });
     url = `http://127.0.0.1:${h.bot.port}${FEISHU_CALLBACK_PATH}`;
     h.feishu.setCallbackUrl(url);
-    const user = h.telegram.createUser({ first_name: 'Qian', language_code: 'en' });
-    h.telegram.sendText(user, '/complain');
-    const ask = await h.telegram.nextBotCall('sendMessage', { chatId: user.id });
-    h.telegram.clickButton(user, ask.result as Message, 'cat:billing');
-    await h.telegram.nextBotCall('sendMessage', { chatId: user.id });
-    h.telegram.sendText(user, 'Charged for a plan I cancelled.');
-    await h.telegram.nextBotCall('sendMessage', { chatId: user.id });
-    h.telegram.sendText(user, 'skip');
-    const summary = await h.telegram.nextBotCall('sendMessage', { chatId: user.id });
-    h.telegram.clickButton(user, summary.result as Message, 'confirm');
-    const sent = await h.feishu.waitForCall((c) => c.method === 'POST' && c.path === '/open-apis/im/v1/messages', 5000);
-    messageId = (sent.response as { data: { message_id: string } }).data.message_id;
+    ({ messageId } = await fileFor(h, { category: 'billing', description: 'Charged for a plan I cancelled.', phone: null }));
     acceptValue = (h.feishu.message(messageId).card as any).body.elements.find((e: any) => e.element_id === 'accept').behaviors[0].value;
   });
   afterAll(async () => h?.stop());

@@ -67,6 +67,16 @@ describe.each(harnessKinds())('customer messages relayed to staff on $name', (ki
     expect(thread).toContain('1 个附件');
   });
 
+  it('cannot mention people in the staff group: what the customer typed stays plain text', async () => {
+    const f = await fileFor(h);
+    h.telegram.sendText(f.user, '<at user_id="all"></at> look at this <at user_id="ou_general_manager">boss</at>');
+    await customerGot(h, f.user, `Added to your complaint ${f.number}`);
+    await outboxSettled(h);
+    const [text] = threadTexts(f.messageId);
+    expect(text).toContain('look at this');
+    expect(text).not.toContain('<at');
+  });
+
   it('does not relay to a resolved complaint, and refuses an oversized message without recording it', async () => {
     const f = await fileFor(h);
     h.telegram.sendText(f.user, 'x'.repeat(2100));

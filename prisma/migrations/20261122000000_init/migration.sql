@@ -238,7 +238,7 @@ CREATE INDEX "Complaint_departmentId_status_idx" ON "Complaint"("departmentId", 
 CREATE INDEX "Complaint_customerId_idx" ON "Complaint"("customerId");
 
 -- CreateIndex
-CREATE INDEX "Complaint_registeredAt_idx" ON "Complaint"("registeredAt");
+CREATE INDEX "Complaint_registeredAt_departmentId_idx" ON "Complaint"("registeredAt", "departmentId");
 
 -- CreateIndex
 CREATE INDEX "Complaint_acceptDueAt_idx" ON "Complaint"("acceptDueAt");
@@ -256,7 +256,7 @@ CREATE INDEX "Complaint_firstReplyDueAt_idx" ON "Complaint"("firstReplyDueAt");
 CREATE INDEX "Complaint_acceptedAt_idx" ON "Complaint"("acceptedAt");
 
 -- CreateIndex
-CREATE INDEX "Complaint_resolvedAt_idx" ON "Complaint"("resolvedAt");
+CREATE INDEX "Complaint_resolvedAt_departmentId_idx" ON "Complaint"("resolvedAt", "departmentId");
 
 -- CreateIndex
 CREATE INDEX "Complaint_closedAt_idx" ON "Complaint"("closedAt");
