@@ -348,7 +348,7 @@ export const en: Record<MessageKey, string> = {
   'jobs.remind': '⏰ Complaint {number} ({severity}, {category}): {left} left for {clock}, due {due}.',
   'jobs.overdue': '⚠️ Complaint {number} ({severity}, {category}): {clock} is overdue (was due {due}). Please act now.',
   'jobs.overdueTopTier': '⚠️ Complaint {number} ({department}, {severity}, {category}): {clock} is overdue (was due {due}); the general manager is following it.',
-  'jobs.escalationReason': '{clocks} overdue (due {due}), escalated automatically; please handle by {tierDue}',
+  'jobs.escalationReason': '{clocks} overdue (due {due}); please handle by {tierDue}',
   'jobs.repost': '🌅 Complaint {number} ({severity}, {category}) came in after hours at {registeredAt}: please look at it by {intakeDue} (accept by {acceptDue}).',
   'jobs.supervisorAlert': '📣 {severity} complaint {number} ({category}) registered; supervisor, please keep an eye on it. Accept by {acceptDue}, resolve by {resolveDue}.',
   'jobs.upgraded': '📈 Complaint {number} ({category}) is still open {months} month(s) after registration and is now major; new resolution deadline {resolveDue}.',

@@ -346,7 +346,7 @@ export const zh = {
   'jobs.remind': '⏰ 投诉 {number}（{severity}·{category}）的{clock}时限还剩 {left}，截止 {due}。',
   'jobs.overdue': '⚠️ 投诉 {number}（{severity}·{category}）的{clock}已超时（截止 {due}），请尽快处理。',
   'jobs.overdueTopTier': '⚠️ 投诉 {number}（{department}·{severity}·{category}）的{clock}已超时（截止 {due}），已由总经理督办。',
-  'jobs.escalationReason': '{clocks}已超时（截止 {due}），系统自动升级；请在 {tierDue} 前处理',
+  'jobs.escalationReason': '{clocks}已超时（截止 {due}）；请在 {tierDue} 前处理',
   'jobs.repost': '🌅 投诉 {number}（{severity}·{category}）于非工作时间 {registeredAt} 登记，请在 {intakeDue} 前查看受理（受理时限 {acceptDue}）。',
   'jobs.supervisorAlert': '📣 {severity}投诉 {number}（{category}）已登记，请主管关注。受理时限 {acceptDue}，办结时限 {resolveDue}。',
   'jobs.upgraded': '📈 投诉 {number}（{category}）登记已满 {months} 个月仍未办结，已自动升级为重大投诉；新的办结时限 {resolveDue}。',

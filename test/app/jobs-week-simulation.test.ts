@@ -103,7 +103,7 @@ describe.each(testDatabases())('a simulated week on $name', (kind) => {
             ? 'repost'
             : text.includes('⚠️')
               ? `overdue ${/的(.+?)已超时/.exec(text)![1]}`
-              : text.includes('系统自动升级')
+              : text.includes('升级至')
                 ? 'escalated'
                 : 'other';
     const mention = (text: string) => /^<at user_id="(ou_\w+)"><\/at>/.exec(text)?.[1] ?? '-';
