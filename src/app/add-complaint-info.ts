@@ -14,6 +14,7 @@ import { enqueue } from './outbox.ts';
 import { refreshComplaintCards, threadCard } from './complaint-cards.ts';
 import { lockComplaint } from './lock-complaint.ts';
 import { customerActor } from './customer-helpers.ts';
+import { inertText } from './feishu-text.ts';
 
 export interface AddComplaintInfoInput {
   complaintId: number;
@@ -64,8 +65,8 @@ export async function addComplaintInfo(ctx: AppContext, tx: Tx, input: AddCompla
   });
   const lang = ctx.config.defaultLanguage;
   const parts = [
-    ...(text ? [t(lang, 'customer.notice.infoAdded', { number: complaint.number, customer: complaint.customer.displayName, text })] : []),
-    ...(stored ? [t(lang, 'customer.notice.filesAdded', { number: complaint.number, customer: complaint.customer.displayName, count: stored })] : []),
+    ...(text ? [t(lang, 'customer.notice.infoAdded', { number: complaint.number, customer: inertText(complaint.customer.displayName), text: inertText(text) })] : []),
+    ...(stored ? [t(lang, 'customer.notice.filesAdded', { number: complaint.number, customer: inertText(complaint.customer.displayName), count: stored })] : []),
   ];
   const card = await threadCard(tx, complaint.id, complaint.department.chatId);
   if (card) await enqueue(tx, { channel: 'feishu', kind: 'thread.reply', target: card.chatId, payload: { cardId: card.id, text: parts.join('\n') }, complaintId: complaint.id }, at);

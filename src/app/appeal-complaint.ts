@@ -12,6 +12,7 @@ import type { CustomerAttachment } from './inbound.ts';
 import { enqueue } from './outbox.ts';
 import { customerActor, customerLanguage, customerTarget, statusName } from './customer-helpers.ts';
 import { storeAttachments } from './add-complaint-info.ts';
+import { inertText } from './feishu-text.ts';
 
 export async function appealComplaint(ctx: AppContext, tx: Tx, input: { complaintId: number; customerId: number; reason: string; attachments?: CustomerAttachment[] }) {
   const reason = input.reason.trim();
@@ -40,8 +41,8 @@ export async function appealComplaint(ctx: AppContext, tx: Tx, input: { complain
       number: complaint.number,
       department: complaint.department.name,
       status: statusName(staffLang, complaint.status),
-      customer: complaint.customer.displayName,
-      reason,
+      customer: inertText(complaint.customer.displayName),
+      reason: inertText(reason),
       attachments: stored,
     });
     await enqueue(tx, { channel: 'feishu', kind: 'text', target, payload: { text }, complaintId: complaint.id }, at);

@@ -8,6 +8,7 @@ import { enqueue } from './outbox.ts';
 import { refreshComplaintCards, threadCard } from './complaint-cards.ts';
 import { customerActor, customerLanguage, customerTarget } from './customer-helpers.ts';
 import { LOW_RATING } from './rate-complaint.ts';
+import { inertText } from './feishu-text.ts';
 
 export async function commentOnRating(ctx: AppContext, tx: Tx, input: { complaintId: number; customerId: number; comment: string }) {
   const comment = input.comment.trim();
@@ -21,7 +22,7 @@ export async function commentOnRating(ctx: AppContext, tx: Tx, input: { complain
   await tx.complaint.update({ where: { id: complaint.id }, data: { ratingComment: comment, updatedAt: at } });
   await tx.complaintEvent.create({ data: { complaintId: complaint.id, type: 'rating_comment', actor: actor.id, actorName: actor.name ?? null, data: { rating: complaint.rating, comment }, at } });
   if (complaint.rating <= LOW_RATING) {
-    const text = t(ctx.config.defaultLanguage, 'customer.notice.ratingComment', { number: complaint.number, customer: complaint.customer.displayName, rating: complaint.rating, comment });
+    const text = t(ctx.config.defaultLanguage, 'customer.notice.ratingComment', { number: complaint.number, customer: inertText(complaint.customer.displayName), rating: complaint.rating, comment: inertText(comment) });
     const card = await threadCard(tx, complaint.id, complaint.department.chatId);
     if (card) await enqueue(tx, { channel: 'feishu', kind: 'thread.reply', target: card.chatId, payload: { cardId: card.id, text }, complaintId: complaint.id }, at);
     else await enqueue(tx, { channel: 'feishu', kind: 'text', target: complaint.department.chatId, payload: { text }, complaintId: complaint.id }, at);

@@ -8,6 +8,7 @@ import { enqueue } from './outbox.ts';
 import { refreshComplaintCards } from './complaint-cards.ts';
 import { lockComplaint } from './lock-complaint.ts';
 import { customerActor, customerLanguage, customerTarget } from './customer-helpers.ts';
+import { inertText } from './feishu-text.ts';
 
 export async function withdrawComplaint(ctx: AppContext, tx: Tx, input: { complaintId: number; customerId: number }) {
   await lockComplaint(tx, input.complaintId);
@@ -26,7 +27,7 @@ export async function withdrawComplaint(ctx: AppContext, tx: Tx, input: { compla
   const staffLang = ctx.config.defaultLanguage;
   await enqueue(
     tx,
-    { channel: 'feishu', kind: 'text', target: complaint.department.chatId, payload: { text: t(staffLang, 'customer.notice.withdrawn', { number: complaint.number, customer: customer.displayName }) }, complaintId: complaint.id },
+    { channel: 'feishu', kind: 'text', target: complaint.department.chatId, payload: { text: t(staffLang, 'customer.notice.withdrawn', { number: complaint.number, customer: inertText(customer.displayName) }) }, complaintId: complaint.id },
     at,
   );
   await refreshComplaintCards(tx, complaint.id, at);

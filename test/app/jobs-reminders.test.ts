@@ -9,7 +9,6 @@ import type { Database } from '../../src/store/database.ts';
 import { clockProgress, computeDeadlines } from '../../src/domain/sla.ts';
 import { addBusinessMinutes, businessMinutesBetween } from '../../src/domain/calendar.ts';
 import { reopenComplaint } from '../../src/app/reopen-complaint.ts';
-import { requestRating } from '../../src/app/request-rating.ts';
 import { acceptAt, at, feishuTexts, fileAt, lastOutboxId, resolveAt, sh, staff, sweepAt, type Ctx } from '../jobs/support.ts';
 
 describe.each(testDatabases())('SLA sweep on $name', (kind) => {
@@ -207,8 +206,8 @@ describe.each(testDatabases())('SLA sweep on $name', (kind) => {
       await acceptAt(ctx, '2026-12-14 09:30', c.id, 'ou_cs_agent_1');
       await resolveAt(ctx, '2026-12-14 10:00', c.id, 'ou_cs_agent_1');
     }
-    await ctx.db.$transaction((tx) => requestRating(ctx, tx, quiet, sh('2026-12-14 10:00')));
-    // the outbox delivered everything for `quiet`, nothing for `loud` (e.g. a WeChat customer outside the 48-hour window)
+    // resolving queued the result and the rating request; the outbox delivered both for `quiet`, nothing for
+    // `loud` (e.g. a WeChat customer outside the 48-hour window)
     await ctx.db.outboxMessage.updateMany({ where: { complaintId: quiet.id, channel: 'telegram' }, data: { status: 'sent', sentAt: sh('2026-12-14 10:01') } });
     await sweepAt(ctx, '2026-12-14 10:05');
     const resolvedAt = sh('2026-12-14 10:00');

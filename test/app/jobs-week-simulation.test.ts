@@ -20,7 +20,6 @@ import { lastSlotAt } from '../../src/jobs/slots.ts';
 import { formatLocalTime } from '../../src/app/format.ts';
 import { acceptComplaint } from '../../src/app/accept-complaint.ts';
 import { resolveComplaint } from '../../src/app/resolve-complaint.ts';
-import { requestRating } from '../../src/app/request-rating.ts';
 import { rateComplaint } from '../../src/app/rate-complaint.ts';
 import { replyToCustomer } from '../../src/app/reply-to-customer.ts';
 import { fileAt, sh, staff, type Ctx } from '../jobs/support.ts';
@@ -49,11 +48,8 @@ describe.each(testDatabases())('a simulated week on $name', (kind) => {
     };
     const customerOf = async (key: string) => (await ctx.db.complaint.findUniqueOrThrow({ where: { id: ids[key]! } })).customerId;
     const accept = (key: string, who: string) => tx((t) => acceptComplaint(ctx, t, { complaintId: ids[key]!, actor: staff(who) }));
-    const resolve = (key: string, who: string) =>
-      tx(async (t) => {
-        const c = await resolveComplaint(ctx, t, { complaintId: ids[key]!, actor: staff(who), resolution: 'Done.' });
-        await requestRating(ctx, t, c, ctx.now());
-      });
+    // resolving also asks the customer for a rating (回访)
+    const resolve = (key: string, who: string) => tx((t) => resolveComplaint(ctx, t, { complaintId: ids[key]!, actor: staff(who), resolution: 'Done.' }));
     const rate = async (key: string, rating: number) => {
       const customerId = await customerOf(key);
       await tx((t) => rateComplaint(ctx, t, { complaintId: ids[key]!, customerId, rating }));

@@ -2,27 +2,9 @@
 import type { Message, User } from 'grammy/types';
 import type { FeishuMessage } from '../emulators/feishu/index.ts';
 import type { NewUserOptions } from '../emulators/telegram/index.ts';
-import { freshPostgresUrl } from '../support/databases.ts';
 import type { Harness } from '../support/harness.ts';
 
-export interface HarnessKind {
-  name: string;
-  setup(): Promise<{ databaseUrl?: string; cleanup(): Promise<void> }>;
-}
-
-/** PGlite always; PostgreSQL too when TEST_DATABASE_URL is set. */
-export function harnessKinds(): HarnessKind[] {
-  const kinds: HarnessKind[] = [{ name: 'pglite', setup: async () => ({ cleanup: async () => {} }) }];
-  if (process.env.TEST_DATABASE_URL)
-    kinds.push({
-      name: 'postgresql',
-      setup: async () => {
-        const db = (await freshPostgresUrl())!;
-        return { databaseUrl: db.url, cleanup: db.drop };
-      },
-    });
-  return kinds;
-}
+export { harnessKinds, type HarnessKind } from '../support/harness.ts';
 
 export function buttonsOf(message: Message | undefined): string[] {
   return message?.reply_markup?.inline_keyboard.flat().map((b) => ('callback_data' in b ? b.callback_data! : '')) ?? [];

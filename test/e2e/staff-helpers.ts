@@ -6,28 +6,10 @@
 import { expect } from 'vitest';
 import type { User } from 'grammy/types';
 import type { Harness } from '../support/harness.ts';
-import { freshPostgresUrl } from '../support/databases.ts';
 import { fileComplaint } from '../../src/app/file-complaint.ts';
 import type { Complaint } from '../../src/store/generated/client.ts';
 
-export interface Kind {
-  name: string;
-  setup(): Promise<{ databaseUrl?: string; cleanup(): Promise<void> }>;
-}
-
-/** PGlite always; PostgreSQL too when TEST_DATABASE_URL is set. */
-export function harnessKinds(): Kind[] {
-  const kinds: Kind[] = [{ name: 'pglite', setup: async () => ({ cleanup: async () => {} }) }];
-  if (process.env.TEST_DATABASE_URL)
-    kinds.push({
-      name: 'postgresql',
-      setup: async () => {
-        const db = (await freshPostgresUrl())!;
-        return { databaseUrl: db.url, cleanup: db.drop };
-      },
-    });
-  return kinds;
-}
+export { harnessKinds, type HarnessKind as Kind } from '../support/harness.ts';
 
 type Json = Record<string, any>;
 

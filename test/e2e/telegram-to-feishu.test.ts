@@ -6,22 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from 'grammy/types';
-import { startHarness, type Harness } from '../support/harness.ts';
-import { freshPostgresUrl } from '../support/databases.ts';
+import { harnessKinds, startHarness, type Harness } from '../support/harness.ts';
 
-interface Kind {
-  name: string;
-  setup(): Promise<{ databaseUrl?: string; cleanup(): Promise<void> }>;
-}
-const kinds: Kind[] = [{ name: 'pglite', setup: async () => ({ cleanup: async () => {} }) }];
-if (process.env.TEST_DATABASE_URL)
-  kinds.push({
-    name: 'postgresql',
-    setup: async () => {
-      const db = (await freshPostgresUrl())!;
-      return { databaseUrl: db.url, cleanup: db.drop };
-    },
-  });
+const kinds = harnessKinds();
 
 function buttonsOf(message: unknown): string[] {
   const markup = (message as Message).reply_markup;

@@ -5,25 +5,13 @@
  * window), and the customer rates by replying with a number. PGlite, and PostgreSQL when configured.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshPostgresUrl } from '../support/databases.ts';
 import { startWechatHarness, eventually, type WechatHarness } from '../support/wechat.ts';
 import type { EmulatedUser } from '../emulators/wechat/index.ts';
 import type { TextButton } from '../../src/app/outbox.ts';
 import { t } from '../../src/i18n/index.ts';
+import { harnessKinds } from '../support/harness.ts';
 
-interface Kind {
-  name: string;
-  setup(): Promise<{ databaseUrl?: string; cleanup(): Promise<void> }>;
-}
-const kinds: Kind[] = [{ name: 'pglite', setup: async () => ({ cleanup: async () => {} }) }];
-if (process.env.TEST_DATABASE_URL)
-  kinds.push({
-    name: 'postgresql',
-    setup: async () => {
-      const db = (await freshPostgresUrl())!;
-      return { databaseUrl: db.url, cleanup: db.drop };
-    },
-  });
+const kinds = harnessKinds();
 
 function findElement(node: unknown, id: string): { behaviors: { value: Record<string, unknown> }[] } | undefined {
   if (!node || typeof node !== 'object') return undefined;

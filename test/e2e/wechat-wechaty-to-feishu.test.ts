@@ -6,25 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PuppetMock, mock } from 'wechaty-puppet-mock';
-import { startHarness, type Harness } from '../support/harness.ts';
-import { freshPostgresUrl } from '../support/databases.ts';
+import { harnessKinds, startHarness, type Harness } from '../support/harness.ts';
 import type { WechatyTransport } from '../../adapters/wechat/wechaty-transport.ts';
 import type { TextButton } from '../../src/app/outbox.ts';
 import { t } from '../../src/i18n/index.ts';
 
-interface Kind {
-  name: string;
-  setup(): Promise<{ databaseUrl?: string; cleanup(): Promise<void> }>;
-}
-const kinds: Kind[] = [{ name: 'pglite', setup: async () => ({ cleanup: async () => {} }) }];
-if (process.env.TEST_DATABASE_URL)
-  kinds.push({
-    name: 'postgresql',
-    setup: async () => {
-      const db = (await freshPostgresUrl())!;
-      return { databaseUrl: db.url, cleanup: db.drop };
-    },
-  });
+const kinds = harnessKinds();
 
 /** What one WeChat contact receives from the bot, in order. */
 class Inbox {

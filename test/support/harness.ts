@@ -11,6 +11,7 @@ import { startBot, type RunningBot } from '../../src/bootstrap.ts';
 import { loadEnv } from '../../src/config/load.ts';
 import { createLogger } from '../../src/logger.ts';
 import { exampleConfig } from './context.ts';
+import { freshPostgresUrl } from './databases.ts';
 
 export const APP_ID = 'cli_a1b2c3d4e5f60718';
 export const APP_SECRET = 'emulated-secret';
@@ -77,4 +78,23 @@ export async function startHarness(opts: { env?: Record<string, string>; databas
     },
   };
   return harness;
+}
+
+/** A database to run the whole bot on: PGlite always, PostgreSQL too when TEST_DATABASE_URL is set. */
+export interface HarnessKind {
+  name: string;
+  setup(): Promise<{ databaseUrl?: string; cleanup(): Promise<void> }>;
+}
+
+export function harnessKinds(): HarnessKind[] {
+  const kinds: HarnessKind[] = [{ name: 'pglite', setup: async () => ({ cleanup: async () => {} }) }];
+  if (process.env.TEST_DATABASE_URL)
+    kinds.push({
+      name: 'postgresql',
+      setup: async () => {
+        const db = (await freshPostgresUrl())!;
+        return { databaseUrl: db.url, cleanup: db.drop };
+      },
+    });
+  return kinds;
 }
