@@ -2,22 +2,14 @@
  * End to end: an appeal reaches the supervision group in Feishu and not the handling department; the
  * bot speaks the customer's app language until they pick one with /lang, which then sticks.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { type Harness } from '../support/harness.ts';
 import { buttonsOf, cardOf, CustomerChat, feishuText, harnessKinds } from './customer-e2e.ts';
+import { useHarness } from '../support/use-harness.ts';
 
 describe.each(harnessKinds())('customer appeal and language on Telegram ($name)', (kind) => {
   let h: Harness;
-  let cleanup: () => Promise<void>;
-  beforeAll(async () => {
-    const setup = await kind.setup();
-    cleanup = setup.cleanup;
-    h = await startHarness({ databaseUrl: setup.databaseUrl });
-  });
-  afterAll(async () => {
-    await h?.stop();
-    await cleanup?.();
-  });
+  useHarness(kind, (started) => (h = started));
 
   it('sends an appeal to the supervision group, not to the department that handled the complaint', async () => {
     const c = new CustomerChat(h, { first_name: 'Gao', language_code: 'zh-hans' });

@@ -2,22 +2,14 @@
  * Filing end to end on the Telegram emulator: every field, real photo and document uploads as evidence,
  * /back and an edit from the summary, the department's Feishu card; and the offer to file a long message.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { type Harness } from '../support/harness.ts';
 import { buttonsOf, cardOf, CustomerChat, harnessKinds } from './customer-e2e.ts';
+import { useHarness } from '../support/use-harness.ts';
 
 describe.each(harnessKinds())('customer filing on Telegram ($name)', (kind) => {
   let h: Harness;
-  let cleanup: () => Promise<void>;
-  beforeAll(async () => {
-    const setup = await kind.setup();
-    cleanup = setup.cleanup;
-    h = await startHarness({ databaseUrl: setup.databaseUrl });
-  });
-  afterAll(async () => {
-    await h?.stop();
-    await cleanup?.();
-  });
+  useHarness(kind, (started) => (h = started));
 
   it('files with every field, photos and a document, going back once and editing from the summary', async () => {
     const c = new CustomerChat(h, { first_name: 'Chen', last_name: 'Yu' });

@@ -2,22 +2,14 @@
  * Following up end to end on Telegram: /my and the status of one complaint (only one's own), adding
  * information and a photo that staff then see in the complaint's Feishu thread, and withdrawing.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { type Harness } from '../support/harness.ts';
 import { buttonsOf, cardOf, CustomerChat, feishuText, harnessKinds } from './customer-e2e.ts';
+import { useHarness } from '../support/use-harness.ts';
 
 describe.each(harnessKinds())('customer follow-up on Telegram ($name)', (kind) => {
   let h: Harness;
-  let cleanup: () => Promise<void>;
-  beforeAll(async () => {
-    const setup = await kind.setup();
-    cleanup = setup.cleanup;
-    h = await startHarness({ databaseUrl: setup.databaseUrl });
-  });
-  afterAll(async () => {
-    await h?.stop();
-    await cleanup?.();
-  });
+  useHarness(kind, (started) => (h = started));
 
   it('lists my complaints, shows one with its timeline, and refuses someone else\'s number', async () => {
     const c = new CustomerChat(h, { first_name: 'Sun' });

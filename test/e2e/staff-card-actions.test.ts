@@ -2,10 +2,11 @@
  * The staff's side end to end: every action on the Feishu card, through the real bot wiring, the
  * Feishu SDK and the emulators; what the customer receives on Telegram; who may do what.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { type Harness } from '../support/harness.ts';
 import { formatLocalTime } from '../../src/app/format.ts';
 import { reclassifyDeadlines } from '../../src/domain/deadline-adjustments.ts';
+import { useHarness } from '../support/use-harness.ts';
 import {
   buttonValue,
   cardMessageId,
@@ -29,16 +30,7 @@ const MANAGER = 'ou_general_manager'; // 郑总
 
 describe.each(harnessKinds())('staff card actions on $name', (kind) => {
   let h: Harness;
-  let cleanup: () => Promise<void>;
-  beforeAll(async () => {
-    const setup = await kind.setup();
-    cleanup = setup.cleanup;
-    h = await startHarness({ databaseUrl: setup.databaseUrl });
-  });
-  afterAll(async () => {
-    await h?.stop();
-    await cleanup?.();
-  });
+  useHarness(kind, (started) => (h = started));
 
   const db = () => h.bot.ctx.db;
   const row = (id: number) => db().complaint.findUniqueOrThrow({ where: { id } });

@@ -10,6 +10,7 @@ import { FEISHU_CALLBACK_PATH } from '../../src/bootstrap.ts';
 import { enqueueCardRefresh } from '../../src/app/outbox.ts';
 import { formatLocalTime } from '../../src/app/format.ts';
 import { cardMessageId, cardText, click, fileFor, harnessKinds, outboxSettled } from './staff-helpers.ts';
+import { useHarness } from '../support/use-harness.ts';
 
 const AGENT_1 = 'ou_cs_agent_1';
 const QA_AGENT = 'ou_qa_agent_1';
@@ -48,16 +49,7 @@ async function say(h: Harness, chatId: string, openId: string, text: string, opt
 
 describe.each(harnessKinds())('group commands on $name', (kind) => {
   let h: Harness;
-  let cleanup: () => Promise<void>;
-  beforeAll(async () => {
-    const setup = await kind.setup();
-    cleanup = setup.cleanup;
-    h = await startHarness({ databaseUrl: setup.databaseUrl });
-  });
-  afterAll(async () => {
-    await h?.stop();
-    await cleanup?.();
-  });
+  useHarness(kind, (started) => (h = started));
   const db = () => h.bot.ctx.db;
 
   it('/find posts a fresh card in the group; the previous card says it is outdated and the new one works', async () => {

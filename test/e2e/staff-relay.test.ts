@@ -2,22 +2,14 @@
  * The customer's follow-up messages reach the staff: in the thread under the complaint's card, recorded
  * on the complaint, confirmed to the customer with the complaint's number.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { type Harness } from '../support/harness.ts';
 import { cardText, click, customerGot, fileFor, harnessKinds, outboxSettled } from './staff-helpers.ts';
+import { useHarness } from '../support/use-harness.ts';
 
 describe.each(harnessKinds())('customer messages relayed to staff on $name', (kind) => {
   let h: Harness;
-  let cleanup: () => Promise<void>;
-  beforeAll(async () => {
-    const setup = await kind.setup();
-    cleanup = setup.cleanup;
-    h = await startHarness({ databaseUrl: setup.databaseUrl });
-  });
-  afterAll(async () => {
-    await h?.stop();
-    await cleanup?.();
-  });
+  useHarness(kind, (started) => (h = started));
 
   const db = () => h.bot.ctx.db;
   const threadTexts = (messageId: string) => h.feishu.threadOf(messageId).map((m) => m.text ?? '');

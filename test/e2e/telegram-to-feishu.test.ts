@@ -4,9 +4,10 @@
  * Real grammY and the real Feishu SDK talk to the emulators; the database is PGlite (and PostgreSQL
  * when TEST_DATABASE_URL is set).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Message } from 'grammy/types';
-import { harnessKinds, startHarness, type Harness } from '../support/harness.ts';
+import { harnessKinds, type Harness } from '../support/harness.ts';
+import { useHarness } from '../support/use-harness.ts';
 
 const kinds = harnessKinds();
 
@@ -17,16 +18,7 @@ function buttonsOf(message: unknown): string[] {
 
 describe.each(kinds)('Telegram → Feishu → Telegram on $name', (kind) => {
   let h: Harness;
-  let cleanup: () => Promise<void>;
-  beforeAll(async () => {
-    const setup = await kind.setup();
-    cleanup = setup.cleanup;
-    h = await startHarness({ databaseUrl: setup.databaseUrl });
-  });
-  afterAll(async () => {
-    await h?.stop();
-    await cleanup?.();
-  });
+  useHarness(kind, (started) => (h = started));
 
   async function fileComplaint(user: { id: number }, description: string) {
     const tg = h.telegram;
