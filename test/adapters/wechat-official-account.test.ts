@@ -74,7 +74,8 @@ function helpers(ref: { h: WechatHarness }) {
       await user.nextMessage();
       return user;
     },
-    customSends: (text: string) => ref.h.wechat.calls.filter((c) => c.path === '/cgi-bin/message/custom/send' && JSON.stringify(c.body).includes(text)),
+    customSends: (text: string) =>
+      ref.h.wechat.calls.filter((c) => c.path === '/cgi-bin/message/custom/send' && String((c.body as { text?: { content?: string } }).text?.content ?? '').split('\n')[0] === text),
   };
 }
 
