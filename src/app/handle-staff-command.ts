@@ -3,7 +3,8 @@
  * (open complaints with their deadlines), `/overdue`, `/stats` (this week's figures), `/help`.
  * A department's group speaks for that department; the managers' chat (or `/open all`, or a private
  * chat with the bot) covers every department the sender may see. Plain chatter is ignored; an unknown
- * `/…` gets the help. Answers are queued to the same chat.
+ * `/…` gets the help. Answers are queued to the same chat. `/digest [2026-W47]` posts the weekly digest
+ * (managers, or anyone in the managers' chat).
  */
 import { DateTime } from 'luxon';
 import type { Tx } from '../store/database.ts';
@@ -16,6 +17,7 @@ import { findStaff, mayActOn, departmentsOf } from './staff-access.ts';
 import { postCardInChat } from './complaint-cards.ts';
 import { enqueue } from './outbox.ts';
 import { formatLocalTime } from './format.ts';
+import { parseDigestCommand, sendWeeklyDigest } from './send-weekly-digest.ts';
 
 /** A text message to the bot in a Feishu chat, as the adapter decodes it. */
 export interface StaffMessageInbound {
@@ -35,6 +37,7 @@ export async function handleStaffCommand(ctx: AppContext, input: StaffMessageInb
   const words = input.text.replace(/@_user_\d+|@_all/g, ' ').trim().split(/\s+/).filter(Boolean);
   const command = words[0]?.toLowerCase();
   if (!command?.startsWith('/')) return; // chatter
+  let digestWeek: Date | undefined;
   await ctx.db.$transaction(async (tx) => {
     const at = ctx.now();
     if (!(await recordInboundEvent(tx, 'feishu-message', input.messageId, at))) return;
@@ -73,8 +76,17 @@ export async function handleStaffCommand(ctx: AppContext, input: StaffMessageInb
       await enqueue(tx, { channel: 'feishu', kind: 'text', target: input.chatId, payload: { text } }, at);
       return;
     }
+    if (command === '/digest') {
+      if (!managersChat && staff.role !== 'manager') return answer('staff.command.digestManagersOnly');
+      const parsed = parseDigestCommand(words.slice(1).join(' '), at, ctx.calendar.timeZone);
+      if (!parsed.ok) return answer(parsed.reason === 'future' ? 'digest.command.future' : 'digest.command.badWeek');
+      digestWeek = parsed.weekStart;
+      return;
+    }
     return answer('staff.command.help');
   });
+  // The digest is computed in its own (longer) transaction, after the command was recorded.
+  if (digestWeek) await sendWeeklyDigest(ctx, { weekStart: digestWeek, chatId: input.chatId });
   ctx.outboxChanged();
 }
 

@@ -77,6 +77,19 @@ describe.each(harnessKinds())('group commands on $name', (kind) => {
     await cardMessageId(h, ops.complaint.id, 'oc_managers_group');
   });
 
+  it('/digest posts the weekly digest card into the managers\' chat, for any past week; others are told it is for managers', async () => {
+    await fileFor(h, { category: 'billing' });
+    const cards = () => h.feishu.messagesIn('oc_managers_group').filter((m) => m.msgType === 'interactive' && JSON.stringify(m.card).includes('chart'));
+    const before = cards().length;
+    expect(await say(h, 'oc_managers_group', MANAGER, '/digest')).toEqual([]);
+    expect(cards()).toHaveLength(before + 1);
+    expect(await say(h, 'oc_managers_group', MANAGER, '/digest 2026-W40')).toEqual([]);
+    expect(cards()).toHaveLength(before + 2);
+    expect(JSON.stringify(cards().at(-1)!.card)).toContain('2026-09-28');
+    expect(await say(h, 'oc_managers_group', MANAGER, '/digest next-tuesday')).toEqual(['无法识别的周：请写成 /digest 或 /digest 2026-W47']);
+    expect(await say(h, 'oc_cs_group', AGENT_1, '/digest')).toEqual(['周报只能由管理层查看：请在管理层群里发送 /digest。']);
+  });
+
   it('/open lists this department’s open complaints with their deadlines; managers see every department', async () => {
     const cs = await fileFor(h, { description: 'Open list test (cs)' });
     const tech = await fileFor(h, { category: 'network', description: 'Open list test (tech)' });
