@@ -7,13 +7,13 @@ import { t } from '../i18n/index.ts';
 import type { AppContext } from './context.ts';
 import { changeStatus } from './change-status.ts';
 import { AppError } from './errors.ts';
-import { addBusinessMinutes, nextWorkingInstant } from '../domain/calendar.ts';
 import type { Severity } from '../domain/sla.ts';
 import { enqueue } from './outbox.ts';
 import { refreshComplaintCards } from './complaint-cards.ts';
 import { lockComplaint } from './lock-complaint.ts';
-import { RECONTACT_WITHIN_MS } from './reopen-complaint.ts';
+import { reopenedFields } from './reopen-complaint.ts';
 import { customerActor, customerLanguage, customerTarget } from './customer-helpers.ts';
+import { inertText } from './feishu-text.ts';
 
 /** Ratings at or below this reopen the complaint. */
 export const LOW_RATING = 2;
@@ -28,26 +28,16 @@ export async function rateComplaint(ctx: AppContext, tx: Tx, input: { complaintI
   const { customer } = complaint;
   const low = input.rating <= LOW_RATING;
   const rated = { rating: input.rating, ratedAt: at, ratingComment: null };
-  // Reopened like a staff reopen: the customer must be contacted again within 48 hours, the resolve clock restarts.
-  const reopened = () => ({
-    resolvedAt: null,
-    resolution: null,
-    closedAt: null,
-    pausedAt: null,
-    firstReplyAt: null,
-    firstReplyDueAt: new Date(at.getTime() + RECONTACT_WITHIN_MS),
-    resolveDueAt: addBusinessMinutes(nextWorkingInstant(at, ctx.calendar), ctx.sla.clocks[complaint.severity as Severity].resolve, ctx.calendar),
-  });
   await changeStatus(tx, {
     complaintId: complaint.id,
     action: low ? 'reopen' : 'close',
     actor: customerActor(customer),
     at,
-    data: { ...rated, ...(low ? reopened() : { closedAt: at, closeReason: 'rated' }) },
+    data: { ...rated, ...(low ? reopenedFields(ctx, complaint.severity as Severity, at) : { closedAt: at, closeReason: 'rated' }) },
     details: { rating: input.rating, ...(low ? { previousResolution: complaint.resolution } : {}) },
   });
   if (low) {
-    const text = t(ctx.config.defaultLanguage, 'customer.notice.reopened', { number: complaint.number, customer: customer.displayName, rating: input.rating });
+    const text = t(ctx.config.defaultLanguage, 'customer.notice.reopened', { number: complaint.number, customer: inertText(customer.displayName), rating: input.rating });
     await enqueue(tx, { channel: 'feishu', kind: 'text', target: complaint.department.chatId, payload: { text }, complaintId: complaint.id }, at);
   }
   await refreshComplaintCards(tx, complaint.id, at);

@@ -13,25 +13,29 @@ import { requireText, TEXT_LIMITS } from './staff-input.ts';
 
 export const RECONTACT_WITHIN_MS = 48 * 3600_000;
 
+/** What reopening resets, whoever reopens: the resolution goes, contact again within 48 h, the resolve clock restarts. */
+export function reopenedFields(ctx: AppContext, severity: Severity, at: Date) {
+  return {
+    resolvedAt: null,
+    resolution: null,
+    closedAt: null,
+    pausedAt: null,
+    firstReplyAt: null,
+    firstReplyDueAt: new Date(at.getTime() + RECONTACT_WITHIN_MS),
+    resolveDueAt: addBusinessMinutes(nextWorkingInstant(at, ctx.calendar), ctx.sla.clocks[severity].resolve, ctx.calendar),
+  };
+}
+
 export async function reopenComplaint(ctx: AppContext, tx: Tx, opts: { complaintId: number; actor: Actor; reason: string }) {
   const current = await lockComplaint(tx, opts.complaintId, 'reopen');
   const reason = requireText(opts.reason, 'reason', TEXT_LIMITS.reason);
   const at = ctx.now();
-  const clocks = ctx.sla.clocks[current.severity as Severity];
   const { before } = await changeStatus(tx, {
     complaintId: current.id,
     action: 'reopen',
     actor: opts.actor,
     at,
-    data: {
-      resolvedAt: null,
-      resolution: null,
-      closedAt: null,
-      pausedAt: null,
-      firstReplyAt: null,
-      firstReplyDueAt: new Date(at.getTime() + RECONTACT_WITHIN_MS),
-      resolveDueAt: addBusinessMinutes(nextWorkingInstant(at, ctx.calendar), clocks.resolve, ctx.calendar),
-    },
+    data: reopenedFields(ctx, current.severity as Severity, at),
     details: { reason, previousResolution: current.resolution },
   });
   await notifyCustomer(ctx, tx, before, 'staffNotice.reopened', { number: before.number }, at);
