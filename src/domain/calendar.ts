@@ -170,7 +170,19 @@ interface Compiled {
   makeUps: Set<string>;
 }
 
+/** Compiled calendars, per calendar object; the fingerprint catches an object changed since. */
+const compiledCache = new WeakMap<BusinessCalendar, { fingerprint: string; compiled: Compiled }>();
+
 function compile(cal: BusinessCalendar): Compiled {
+  const fingerprint = JSON.stringify(cal);
+  const cached = compiledCache.get(cal);
+  if (cached?.fingerprint === fingerprint) return cached.compiled;
+  const compiled = compileUncached(cal);
+  compiledCache.set(cal, { fingerprint, compiled });
+  return compiled;
+}
+
+function compileUncached(cal: BusinessCalendar): Compiled {
   const problems = validateCalendar(cal);
   if (problems.length > 0) {
     const noTime = problems.some((p) => p.includes('no working time'));
