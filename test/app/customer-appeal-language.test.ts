@@ -2,24 +2,14 @@
  * Appeals (申诉) go to the supervision chat, never back to the handling department; the customer's
  * language comes from their choice (/lang), else their app's language, else the config's default.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.ts';
-import { testContext } from '../support/context.ts';
-import type { Database } from '../../src/store/database.ts';
 import { acceptAndResolve, buttonData, fileThroughFlow, lastText, say, sent } from './customer-conversation.ts';
+import { useTestContext, type TestAppContext } from '../support/use-test-context.ts';
 
 describe.each(testDatabases())('customer appeal and language on $name', (kind) => {
-  let database: Database;
-  let ctx: Awaited<ReturnType<typeof testContext>>;
-  const monday10am = new Date('2026-11-23T02:00:00Z');
-  beforeAll(async () => {
-    database = await kind.open();
-    ctx = await testContext(database);
-  });
-  afterAll(async () => database?.close());
-  afterEach(() => {
-    ctx.clock.current = monday10am;
-  });
+  let ctx: TestAppContext;
+  useTestContext(kind, (c) => (ctx = c), { resetClockTo: new Date('2026-11-23T02:00:00Z') });
 
   async function feishuTexts(complaintId: number) {
     const rows = await ctx.db.outboxMessage.findMany({ where: { complaintId, channel: 'feishu', kind: 'text' }, orderBy: { id: 'asc' } });

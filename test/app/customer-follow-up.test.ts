@@ -2,24 +2,15 @@
  * Following up on one's own complaints on a real database: listing, status with timeline (own ones only),
  * adding information and photos (recorded and shown to staff), withdrawing with a confirmation.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.ts';
-import { testContext } from '../support/context.ts';
-import type { Database } from '../../src/store/database.ts';
 import { buttonData, fileThroughFlow, lastText, say, sent, staffDoes } from './customer-conversation.ts';
+import { useTestContext, type TestAppContext } from '../support/use-test-context.ts';
 
 describe.each(testDatabases())('customer follow-up on $name', (kind) => {
-  let database: Database;
-  let ctx: Awaited<ReturnType<typeof testContext>>;
   const monday10am = new Date('2026-11-23T02:00:00Z');
-  beforeAll(async () => {
-    database = await kind.open();
-    ctx = await testContext(database);
-  });
-  afterAll(async () => database?.close());
-  afterEach(() => {
-    ctx.clock.current = monday10am;
-  });
+  let ctx: TestAppContext;
+  useTestContext(kind, (c) => (ctx = c), { resetClockTo: monday10am });
 
   async function staffTexts(complaintId: number): Promise<string[]> {
     const rows = await ctx.db.outboxMessage.findMany({ where: { complaintId, channel: 'feishu', kind: { in: ['text', 'thread.reply'] } }, orderBy: { id: 'asc' } });

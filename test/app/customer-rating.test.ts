@@ -2,27 +2,18 @@
  * The satisfaction follow-up (回访) on a real database: the rating request after resolution, ratings that
  * close or reopen, the optional comment, stale rating buttons, and closing unrated complaints as "no response".
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.ts';
-import { testContext } from '../support/context.ts';
-import type { Database } from '../../src/store/database.ts';
 import { closeUnratedComplaints } from '../../src/app/close-unrated-complaints.ts';
 import { acceptAndResolve, buttonData, fileThroughFlow, lastText, say, sent, staffDoes } from './customer-conversation.ts';
+import { useTestContext, type TestAppContext } from '../support/use-test-context.ts';
 
 const HOUR = 3600_000;
 
 describe.each(testDatabases())('customer rating on $name', (kind) => {
-  let database: Database;
-  let ctx: Awaited<ReturnType<typeof testContext>>;
   const monday10am = new Date('2026-11-23T02:00:00Z');
-  beforeAll(async () => {
-    database = await kind.open();
-    ctx = await testContext(database);
-  });
-  afterAll(async () => database?.close());
-  afterEach(() => {
-    ctx.clock.current = monday10am;
-  });
+  let ctx: TestAppContext;
+  useTestContext(kind, (c) => (ctx = c), { resetClockTo: monday10am });
 
   async function departmentTexts(complaintId: number): Promise<string[]> {
     const rows = await ctx.db.outboxMessage.findMany({ where: { complaintId, channel: 'feishu', kind: { in: ['text', 'thread.reply'] } }, orderBy: { id: 'asc' } });
