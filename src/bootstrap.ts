@@ -20,7 +20,7 @@ import { loadComplaintView } from './app/complaint-view.ts';
 import { enqueueCardRefresh } from './app/outbox.ts';
 import { recordInboundEvent } from './app/record-inbound-event.ts';
 import { OutboxWorker, type ChannelSender } from './delivery/outbox-worker.ts';
-import { customerSender, feishuSender } from './delivery/senders.ts';
+import { customerSender, feishuSender, type CustomerPorts } from './delivery/senders.ts';
 import { startHttpServer, type Route } from './http/server.ts';
 import { t, languageFromCode, type Language } from './i18n/index.ts';
 import { renderComplaintCard } from '../cards/complaint-card.ts';
@@ -87,6 +87,8 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
   const routes: Record<string, Route> = {};
   const stops: (() => Promise<void> | void)[] = [];
   const off: string[] = [];
+  // Filled in as the customer channels start; the Feishu sender fetches customers' photos through them.
+  const customerPorts: CustomerPorts = {};
 
   let telegram: TelegramChannel | undefined;
   if (env.TELEGRAM_BOT_TOKEN) {
@@ -99,13 +101,14 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
       errorText: (inbound) => t(languageFromCode(inbound.languageCode) ?? config.defaultLanguage, 'customer.error'),
     });
     senders.telegram = customerSender(telegram);
+    customerPorts.telegram = telegram;
     if (telegram.webhookPath) routes[telegram.webhookPath] = (req, res) => telegram!.handleWebhook(req, res);
   } else off.push('Telegram is off: set TELEGRAM_BOT_TOKEN (and optionally TELEGRAM_WEBHOOK_URL + TELEGRAM_WEBHOOK_SECRET) to turn it on');
 
   let feishu: FeishuClient | undefined;
   if (env.FEISHU_APP_ID && env.FEISHU_APP_SECRET) {
     feishu = new FeishuClient({ appId: env.FEISHU_APP_ID, appSecret: env.FEISHU_APP_SECRET, domain: env.FEISHU_DOMAIN });
-    senders.feishu = feishuSender(feishu, database.prisma, config);
+    senders.feishu = feishuSender(feishu, database.prisma, config, { customers: customerPorts });
     const lang: Language = config.defaultLanguage;
     const onCardAction = createCardActionHandler({
       handle: (input) => handleStaffAction(ctx, input),
@@ -182,6 +185,7 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
       outboxChanged: () => ctx.outboxChanged(),
     });
     senders.wechat = wechat.sender();
+    customerPorts.wechat = wechat;
     await wechat.start();
     stops.push(() => wechat!.stop());
   }

@@ -39,7 +39,7 @@ class TokenCache {
 interface ApiResult {
   code?: number;
   msg?: string;
-  data?: { message_id?: string };
+  data?: { message_id?: string; image_key?: string };
 }
 
 export class FeishuClient implements StaffChannelPort {
@@ -71,6 +71,20 @@ export class FeishuClient implements StaffChannelPort {
     );
     const id = res.data?.message_id;
     if (!id) throw new PlatformError('feishu', 'replyInThread', 'no message_id in the answer', { retryable: true });
+    return id;
+  }
+
+  /** Uploads the image (Feishu takes up to 10 MB), then replies with it in the thread under `messageId`. */
+  async replyImageInThread(messageId: string, image: Buffer, uuid: string): Promise<string> {
+    // The SDK's upload answers with the body's `data` only (errors come as HTTP errors, handled in `call`).
+    const uploaded = await this.call('uploadImage', async () => ({ data: (await this.client.im.image.create({ data: { image_type: 'message', image } })) ?? undefined }));
+    const imageKey = uploaded.data?.image_key;
+    if (!imageKey) throw new PlatformError('feishu', 'uploadImage', 'no image_key in the answer', { retryable: true });
+    const res = await this.call('replyImageInThread', () =>
+      this.client.im.message.reply({ path: { message_id: messageId }, data: { msg_type: 'image', content: JSON.stringify({ image_key: imageKey }), reply_in_thread: true, uuid } }) as Promise<ApiResult>,
+    );
+    const id = res.data?.message_id;
+    if (!id) throw new PlatformError('feishu', 'replyImageInThread', 'no message_id in the answer', { retryable: true });
     return id;
   }
 

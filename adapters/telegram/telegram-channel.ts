@@ -1,18 +1,21 @@
 /**
  * The Telegram channel on grammY: long polling by default, a webhook with a secret token when
- * TELEGRAM_WEBHOOK_URL is set. Decodes updates for the app and sends its texts (CustomerChannelPort).
+ * TELEGRAM_WEBHOOK_URL is set. Decodes updates for the app, sends its texts and downloads the customer's
+ * files (CustomerChannelPort).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Bot, GrammyError, HttpError, InlineKeyboard, webhookCallback } from 'grammy';
 import type { CustomerInbound } from '../../src/app/inbound.ts';
 import type { TextButton } from '../../src/app/outbox.ts';
-import { PlatformError, type CustomerChannelPort } from '../../src/delivery/ports.ts';
+import { FILE_TOO_BIG, PlatformError, type CustomerChannelPort, type DownloadedFile } from '../../src/delivery/ports.ts';
 import type { Logger } from '../../src/logger.ts';
 import { decodeUpdate } from './decode.ts';
 
 export interface TelegramChannelOptions {
   token: string;
   apiRoot?: string;
+  /** Largest file `downloadFile` fetches (default 10 MB: what Feishu takes as an image). */
+  maxDownloadBytes?: number;
   webhook?: { url: string; secret: string };
   log: Logger;
   /** The app's entry point; errors are caught here and answered in `onError`. */
@@ -82,6 +85,59 @@ export class TelegramChannel implements CustomerChannelPort {
       throw toPlatformError('sendMessage', error);
     }
   }
+
+  /** getFile, then the file's bytes from `<apiRoot>/file/bot<token>/<file_path>` (the URL holds the token: it never goes into an error). */
+  async downloadFile(fileId: string): Promise<DownloadedFile> {
+    const max = this.opts.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD;
+    let file;
+    try {
+      file = await this.bot.api.getFile(fileId);
+    } catch (error) {
+      // The Bot API serves files up to 20 MB; a bigger one is refused for good.
+      if (error instanceof GrammyError && /too big/i.test(error.description)) throw tooBig(`${error.description}`, error);
+      throw toPlatformError('getFile', error);
+    }
+    if (file.file_size !== undefined && file.file_size > max) throw tooBig(`${file.file_size} bytes, over ${max}`);
+    if (!file.file_path) throw new PlatformError('telegram', 'downloadFile', 'getFile gave no file_path', { retryable: true });
+    const root = (this.opts.apiRoot ?? 'https://api.telegram.org').replace(/\/+$/, '');
+    let res: Response;
+    try {
+      res = await fetch(`${root}/file/bot${this.opts.token}/${file.file_path}`, { signal: AbortSignal.timeout(60_000) });
+    } catch (error) {
+      throw new PlatformError('telegram', 'downloadFile', `network: ${error instanceof Error ? error.name : 'error'}`, { retryable: true });
+    }
+    if (!res.ok) {
+      await res.body?.cancel().catch(() => {});
+      throw new PlatformError('telegram', 'downloadFile', `HTTP ${res.status}`, { retryable: res.status === 429 || res.status >= 500 || res.status === 404 });
+    }
+    const length = Number(res.headers.get('content-length') ?? NaN);
+    if (length > max) {
+      await res.body?.cancel().catch(() => {});
+      throw tooBig(`${length} bytes, over ${max}`);
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    try {
+      for await (const chunk of res.body ?? []) {
+        size += chunk.length;
+        if (size > max) throw tooBig(`over ${max} bytes`);
+        chunks.push(Buffer.from(chunk));
+      }
+    } catch (error) {
+      await res.body?.cancel().catch(() => {});
+      if (error instanceof PlatformError) throw error;
+      throw new PlatformError('telegram', 'downloadFile', `network: ${error instanceof Error ? error.name : 'error'}`, { retryable: true });
+    }
+    const fileName = file.file_path.split('/').pop() || undefined;
+    const mimeType = res.headers.get('content-type')?.split(';')[0]?.trim() || undefined;
+    return { data: Buffer.concat(chunks), ...(fileName ? { fileName } : {}), ...(mimeType ? { mimeType } : {}) };
+  }
+}
+
+const DEFAULT_MAX_DOWNLOAD = 10 * 1024 * 1024;
+
+function tooBig(message: string, cause?: unknown): PlatformError {
+  return new PlatformError('telegram', 'downloadFile', `file too big: ${message}`, { retryable: false, code: FILE_TOO_BIG, cause });
 }
 
 /** Telegram refuses texts over 4,096 characters (a 400 that no retry fixes): cut at a code point, with an ellipsis. */

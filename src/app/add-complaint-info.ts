@@ -3,10 +3,10 @@
  * event, shown to the department in the thread under the complaint's card, and the card is redrawn.
  */
 import type { Tx } from '../store/database.ts';
-import type { Prisma } from '../store/generated/client.ts';
+import type { Attachment, Prisma } from '../store/generated/client.ts';
 import { isOpen, isStatus } from '../domain/lifecycle.ts';
 import { MAX_TEXT } from '../domain/customer-text.ts';
-import { t } from '../i18n/index.ts';
+import { t, type Language } from '../i18n/index.ts';
 import type { AppContext } from './context.ts';
 import { AppError } from './errors.ts';
 import type { CustomerAttachment } from './inbound.ts';
@@ -23,22 +23,53 @@ export interface AddComplaintInfoInput {
   attachments?: CustomerAttachment[];
 }
 
-/** Stores a customer's photos and files as evidence of a complaint. */
-export async function storeAttachments(tx: Tx, complaintId: number, platform: string, attachments: CustomerAttachment[] | undefined, at: Date, caption?: string): Promise<number> {
-  if (!attachments?.length) return 0;
-  await tx.attachment.createMany({
-    data: attachments.map((a) => ({
-      complaintId,
-      platform,
-      fileId: a.fileId,
-      kind: a.kind,
-      fileName: a.fileName ?? null,
-      mimeType: a.mimeType ?? null,
-      caption: caption ? caption.slice(0, 500) : null,
-      createdAt: at,
-    })),
-  });
-  return attachments.length;
+/** Stores a customer's photos and files as evidence of a complaint; returns the rows, in order. */
+export async function storeAttachments(tx: Tx, complaintId: number, platform: string, attachments: CustomerAttachment[] | undefined, at: Date, caption?: string): Promise<Attachment[]> {
+  const rows: Attachment[] = [];
+  for (const a of attachments ?? []) {
+    rows.push(
+      await tx.attachment.create({
+        data: {
+          complaintId,
+          platform,
+          fileId: a.fileId,
+          kind: a.kind,
+          fileName: a.fileName ?? null,
+          mimeType: a.mimeType ?? null,
+          caption: caption ? caption.slice(0, 500) : null,
+          createdAt: at,
+        },
+      }),
+    );
+  }
+  return rows;
+}
+
+/** Image types Feishu shows in a message; a file of another type is named in a text line instead. */
+const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/bmp', 'image/tiff']);
+
+export function showsAsImage(a: Pick<Attachment, 'kind' | 'mimeType'>): boolean {
+  return a.kind === 'photo' || (a.mimeType !== null && IMAGE_TYPES.has(a.mimeType.toLowerCase()));
+}
+
+/** One line per stored file that is not shown as an image: its name. */
+export function fileLines(lang: Language, stored: Attachment[]): string[] {
+  return stored.filter((a) => !showsAsImage(a)).map((a) => t(lang, 'staff.thread.file', { name: inertText(a.fileName ?? a.mimeType ?? a.kind) }));
+}
+
+/**
+ * Posts what the customer sent in the thread under the complaint's card (without a card: the text in the
+ * department's group): the text lines, then each photo as an image (fetched and uploaded at send time).
+ */
+export async function postInThread(tx: Tx, complaintId: number, departmentChatId: string, lines: string[], stored: Attachment[], at: Date): Promise<void> {
+  const card = await threadCard(tx, complaintId, departmentChatId);
+  const text = lines.join('\n');
+  if (text && card) await enqueue(tx, { channel: 'feishu', kind: 'thread.reply', target: card.chatId, payload: { cardId: card.id, text }, complaintId }, at);
+  else if (text) await enqueue(tx, { channel: 'feishu', kind: 'text', target: departmentChatId, payload: { text }, complaintId }, at);
+  if (!card) return;
+  for (const a of stored.filter(showsAsImage)) {
+    await enqueue(tx, { channel: 'feishu', kind: 'thread.image', target: card.chatId, payload: { cardId: card.id, attachmentId: a.id }, complaintId }, at);
+  }
 }
 
 export async function addComplaintInfo(ctx: AppContext, tx: Tx, input: AddComplaintInfoInput) {
@@ -59,18 +90,17 @@ export async function addComplaintInfo(ctx: AppContext, tx: Tx, input: AddCompla
       type: 'info_added',
       actor: actor.id,
       actorName: actor.name ?? null,
-      data: { ...(text ? { text } : {}), attachments: stored } as Prisma.InputJsonValue,
+      data: { ...(text ? { text } : {}), attachments: stored.length } as Prisma.InputJsonValue,
       at,
     },
   });
   const lang = ctx.config.defaultLanguage;
   const parts = [
     ...(text ? [t(lang, 'customer.notice.infoAdded', { number: complaint.number, customer: inertText(complaint.customer.displayName), text: inertText(text) })] : []),
-    ...(stored ? [t(lang, 'customer.notice.filesAdded', { number: complaint.number, customer: inertText(complaint.customer.displayName), count: stored })] : []),
+    ...(stored.length ? [t(lang, 'customer.notice.filesAdded', { number: complaint.number, customer: inertText(complaint.customer.displayName), count: stored.length })] : []),
+    ...fileLines(lang, stored),
   ];
-  const card = await threadCard(tx, complaint.id, complaint.department.chatId);
-  if (card) await enqueue(tx, { channel: 'feishu', kind: 'thread.reply', target: card.chatId, payload: { cardId: card.id, text: parts.join('\n') }, complaintId: complaint.id }, at);
-  else await enqueue(tx, { channel: 'feishu', kind: 'text', target: complaint.department.chatId, payload: { text: parts.join('\n') }, complaintId: complaint.id }, at);
+  await postInThread(tx, complaint.id, complaint.department.chatId, parts, stored, at);
   await refreshComplaintCards(tx, complaint.id, at);
-  return { complaint, attachments: stored };
+  return { complaint, attachments: stored.length };
 }

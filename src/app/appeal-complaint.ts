@@ -24,7 +24,7 @@ export async function appealComplaint(ctx: AppContext, tx: Tx, input: { complain
   const actor = customerActor(complaint.customer);
   // Never the handling department's own group: supervision first, the managers' chat as a fallback.
   const target = [ctx.config.supervisionChatId, ctx.config.managersChatId].find((chat) => chat && chat !== complaint.department.chatId);
-  const stored = await storeAttachments(tx, complaint.id, complaint.customer.platform, input.attachments, at, reason);
+  const stored = (await storeAttachments(tx, complaint.id, complaint.customer.platform, input.attachments, at, reason)).length;
   await tx.complaintEvent.create({
     data: {
       complaintId: complaint.id,

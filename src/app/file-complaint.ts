@@ -13,7 +13,7 @@ import { AppError } from './errors.ts';
 import { enqueue, enqueueNewCard } from './outbox.ts';
 import { formatLocalTime } from './format.ts';
 import type { CustomerAttachment } from './inbound.ts';
-import { storeAttachments } from './add-complaint-info.ts';
+import { postInThread, storeAttachments } from './add-complaint-info.ts';
 
 export interface FileComplaintInput {
   customerId: number;
@@ -90,7 +90,7 @@ export async function fileComplaint(ctx: AppContext, tx: Tx, input: FileComplain
       at: registeredAt,
     },
   });
-  await storeAttachments(tx, complaint.id, customer.platform, input.attachments, registeredAt);
+  const stored = await storeAttachments(tx, complaint.id, customer.platform, input.attachments, registeredAt);
   if (input.contactPhone) await tx.customer.update({ where: { id: customer.id }, data: { phone: input.contactPhone } });
   await enqueue(
     tx,
@@ -104,5 +104,7 @@ export async function fileComplaint(ctx: AppContext, tx: Tx, input: FileComplain
     registeredAt,
   );
   await enqueueNewCard(tx, complaint.id, department.chatId, registeredAt);
+  // The photos in the new card's thread (the card counts the files; it is sent first, rows go out in order).
+  await postInThread(tx, complaint.id, department.chatId, [], stored, registeredAt);
   return complaint;
 }

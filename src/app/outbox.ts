@@ -27,6 +27,8 @@ export type Outgoing =
   | { channel: 'feishu'; kind: 'text'; target: string; payload: { text: string }; complaintId?: number }
   /** a text in the thread under a complaint's card (target: the card's chat, for per-group rate limiting) */
   | { channel: 'feishu'; kind: 'thread.reply'; target: string; payload: { cardId: number; text: string }; complaintId: number }
+  /** a customer's photo (an Attachment row, fetched from their channel at send time) in the thread under a complaint's card (target: the card's chat) */
+  | { channel: 'feishu'; kind: 'thread.image'; target: string; payload: { cardId: number; attachmentId: number }; complaintId: number }
   /** a private text to one staff member (target: their open_id) */
   | { channel: 'feishu'; kind: 'user.text'; target: string; payload: { text: string }; complaintId?: number }
   /** a card rendered when queued, e.g. a report (weekly digest, monthly summary): a snapshot, never patched */

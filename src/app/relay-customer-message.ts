@@ -13,9 +13,8 @@ import { t } from '../i18n/index.ts';
 import type { CustomerSession } from './customer-session.ts';
 import { changeStatus } from './change-status.ts';
 import { lockComplaint } from './lock-complaint.ts';
-import { enqueue } from './outbox.ts';
-import { refreshComplaintCards, threadCard } from './complaint-cards.ts';
-import { storeAttachments } from './add-complaint-info.ts';
+import { refreshComplaintCards } from './complaint-cards.ts';
+import { fileLines, postInThread, storeAttachments } from './add-complaint-info.ts';
 import { TEXT_LIMITS } from './staff-input.ts';
 import { inertText } from './feishu-text.ts';
 
@@ -68,11 +67,10 @@ export async function relayCustomerMessage(s: CustomerSession): Promise<boolean>
   const staffLang = ctx.config.defaultLanguage;
   const lines = [
     ...(text ? [t(staffLang, answering ? 'staff.thread.customerAnswer' : 'staff.thread.customerMessage', { customer: inertText(customer.displayName), number: complaint.number, text: inertText(text) })] : []),
-    ...(stored ? [t(staffLang, 'staff.thread.files', { customer: inertText(customer.displayName), count: stored })] : []),
+    ...(stored.length ? [t(staffLang, 'staff.thread.files', { customer: inertText(customer.displayName), count: stored.length })] : []),
+    ...fileLines(staffLang, stored),
   ];
-  const card = await threadCard(tx, complaint.id, department.chatId);
-  if (card) await enqueue(tx, { channel: 'feishu', kind: 'thread.reply', target: card.chatId, payload: { cardId: card.id, text: lines.join('\n') }, complaintId: complaint.id }, at);
-  else await enqueue(tx, { channel: 'feishu', kind: 'text', target: department.chatId, payload: { text: lines.join('\n') }, complaintId: complaint.id }, at);
+  await postInThread(tx, complaint.id, department.chatId, lines, stored, at);
   await refreshComplaintCards(tx, complaint.id, at);
 
   const others = open.filter((c) => c.id !== complaint.id).map((c) => c.number);

@@ -27,7 +27,22 @@ export class PlatformError extends Error {
 /** A customer channel (Telegram, WeChat). */
 export interface CustomerChannelPort {
   sendText(chatId: string, text: string, buttons?: TextButton[][]): Promise<void>;
+  /**
+   * The bytes of a file the customer sent, by the platform's file id (optional: a channel that cannot
+   * fetch files leaves it out). A file over the channel's size limit fails with a non-retryable
+   * PlatformError whose code is FILE_TOO_BIG.
+   */
+  downloadFile?(fileId: string): Promise<DownloadedFile>;
 }
+
+export interface DownloadedFile {
+  data: Buffer;
+  fileName?: string;
+  mimeType?: string;
+}
+
+/** `PlatformError.opts.code` of a download refused for its size: no retry will help. */
+export const FILE_TOO_BIG = 413;
 
 /** The staff channel (Feishu). `uuid` makes a retried send idempotent. */
 export interface StaffChannelPort {
@@ -36,6 +51,8 @@ export interface StaffChannelPort {
   sendText(chatId: string, text: string, uuid: string): Promise<string>;
   /** A text in the thread under a message (a card): Feishu's reply with `reply_in_thread`. */
   replyInThread(messageId: string, text: string, uuid: string): Promise<string>;
+  /** An image (uploaded first) in the thread under a message (a card). */
+  replyImageInThread(messageId: string, image: Buffer, uuid: string): Promise<string>;
   /** A private text to one user, by open_id. */
   sendTextToUser(openId: string, text: string, uuid: string): Promise<string>;
 }

@@ -6,7 +6,9 @@ import type { TextButton } from '../app/outbox.ts';
 import { loadComplaintView } from '../app/complaint-view.ts';
 import { renderComplaintCard } from '../../cards/complaint-card.ts';
 import type { ChannelSender } from './outbox-worker.ts';
-import { PlatformError, type CustomerChannelPort, type StaffChannelPort } from './ports.ts';
+import { t } from '../i18n/index.ts';
+import { inertText } from '../app/feishu-text.ts';
+import { FILE_TOO_BIG, PlatformError, type CustomerChannelPort, type StaffChannelPort } from './ports.ts';
 import { PerKeyRateLimiter } from './rate-limiter.ts';
 
 export function customerSender(port: CustomerChannelPort): ChannelSender {
@@ -24,11 +26,17 @@ export function customerSender(port: CustomerChannelPort): ChannelSender {
  * of one message. The window has a margin: requests leave spaced right but arrive with network jitter.
  */
 export const FEISHU_PER_TARGET = { limit: 5, windowMs: 1100 };
+/** Feishu refuses an image upload for good: bad type or format (234001, 234011), empty (234010), too big (234006). */
+const IMAGE_REFUSED = new Set([234001, 234006, 234010, 234011]);
 /** Feishu refuses to update a message sent more than 14 days ago. */
 const TOO_OLD_TO_UPDATE = 230031;
 
-export function feishuSender(port: StaffChannelPort, db: Db, config: AppConfig, opts: { limiter?: PerKeyRateLimiter } = {}): ChannelSender {
+/** The customer channels by platform, for fetching the files customers sent (photos shown to staff). */
+export type CustomerPorts = Partial<Record<'telegram' | 'wechat', CustomerChannelPort>>;
+
+export function feishuSender(port: StaffChannelPort, db: Db, config: AppConfig, opts: { limiter?: PerKeyRateLimiter; customers?: CustomerPorts } = {}): ChannelSender {
   const limiter = opts.limiter ?? new PerKeyRateLimiter(FEISHU_PER_TARGET);
+  const customers = opts.customers ?? {};
   const cardOf = async (row: OutboxMessage) => {
     const { cardId } = row.payload as unknown as { cardId: number };
     const card = await db.cardMessage.findUnique({ where: { id: cardId } });
@@ -73,6 +81,36 @@ export function feishuSender(port: StaffChannelPort, db: Db, config: AppConfig, 
         if (!card.messageId) throw new PlatformError('feishu', 'thread.reply', `card ${card.id} is not posted yet`, { retryable: true, retryAfterMs: 2000 });
         await limiter.take(`chat:${card.chatId}`);
         await port.replyInThread(card.messageId, (row.payload as unknown as { text: string }).text, `outbox-${row.id}`);
+        return;
+      }
+      if (row.kind === 'thread.image') {
+        const card = await cardOf(row);
+        if (!card.messageId) throw new PlatformError('feishu', 'thread.image', `card ${card.id} is not posted yet`, { retryable: true, retryAfterMs: 2000 });
+        const { attachmentId } = row.payload as unknown as { attachmentId: number };
+        const attachment = await db.attachment.findUnique({ where: { id: attachmentId }, include: { complaint: { include: { customer: true } } } });
+        if (!attachment) throw new PlatformError('feishu', 'thread.image', `attachment ${attachmentId} not found`, { retryable: false });
+        // The photo itself when its channel can fetch it; else (no such channel here, WeChat, too big) a line saying one came.
+        const channel = customers[attachment.platform as keyof CustomerPorts];
+        let image: Buffer | undefined;
+        if (channel?.downloadFile) {
+          try {
+            image = (await channel.downloadFile(attachment.fileId)).data;
+          } catch (error) {
+            if (!(error instanceof PlatformError && error.opts.code === FILE_TOO_BIG)) throw error;
+          }
+        }
+        await limiter.take(`chat:${card.chatId}`);
+        if (image) {
+          try {
+            await port.replyImageInThread(card.messageId, image, `outbox-${row.id}`);
+            return;
+          } catch (error) {
+            // Feishu refuses it as an image for good (size, format): say so in text; anything else is retried.
+            if (!(error instanceof PlatformError && !error.opts.retryable && error.opts.code !== undefined && IMAGE_REFUSED.has(error.opts.code))) throw error;
+          }
+        }
+        const text = t(config.defaultLanguage, 'staff.thread.photoNotShown', { customer: inertText(attachment.complaint.customer.displayName) });
+        await port.replyInThread(card.messageId, text, `outbox-${row.id}-text`);
         return;
       }
       if (row.kind === 'text') {

@@ -296,6 +296,8 @@ export const en: Record<MessageKey, string> = {
   'staff.thread.customerMessage': '💬 Customer {customer}: {text}',
   'staff.thread.customerAnswer': '💬 Customer {customer} answered: {text}',
   'staff.thread.files': '📎 Customer {customer} sent {count} attachment(s)',
+  'staff.thread.file': '📄 File: {name}',
+  'staff.thread.photoNotShown': '🖼 Customer {customer} sent a photo (it cannot be shown here; it is kept as evidence)',
   'staff.command.digestManagersOnly': 'The weekly digest is for managers: send /digest in the managers\' chat.',
   'staff.command.help': 'Commands:\n/find NUMBER — a fresh card of that complaint\n/open — this department\'s open complaints and deadlines (managers: /open all)\n/overdue — complaints past their deadline\n/stats — this week\'s figures\n/digest [2026-W47] — the weekly digest (managers)',
   'staff.command.notStaff': 'You are not in the staff list; commands are not available to you.',

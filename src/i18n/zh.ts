@@ -294,6 +294,8 @@ export const zh = {
   'staff.thread.customerMessage': '💬 客户 {customer}：{text}',
   'staff.thread.customerAnswer': '💬 客户 {customer} 回答了提问：{text}',
   'staff.thread.files': '📎 客户 {customer} 发来 {count} 个附件',
+  'staff.thread.file': '📄 文件：{name}',
+  'staff.thread.photoNotShown': '🖼 客户 {customer} 发来一张照片（无法在此显示，已作为证据保存）',
   'staff.command.digestManagersOnly': '周报只能由管理层查看：请在管理层群里发送 /digest。',
   'staff.command.help': '可用指令：\n/find 编号 — 发一张该投诉的最新卡片\n/open — 本部门的未结投诉及时限（管理层：/open all）\n/overdue — 已超时的投诉\n/stats — 本周数据\n/digest [2026-W47] — 周报（管理层）',
   'staff.command.notStaff': '您不在配置的员工名单中，不能使用指令。',

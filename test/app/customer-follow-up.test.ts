@@ -87,8 +87,11 @@ describe.each(testDatabases())('customer follow-up on $name', (kind) => {
     expect(told).toEqual([
       `客户 Customer 3005 为投诉 ${c.number} 补充了信息：\nThe courier's name was Wang.`,
       `客户 Customer 3005 为投诉 ${c.number} 补充了 1 个照片/文件。`,
-      `客户 Customer 3005 为投诉 ${c.number} 补充了信息：\nHere is the receipt\n客户 Customer 3005 为投诉 ${c.number} 补充了 1 个照片/文件。`,
+      `客户 Customer 3005 为投诉 ${c.number} 补充了信息：\nHere is the receipt\n客户 Customer 3005 为投诉 ${c.number} 补充了 1 个照片/文件。\n📄 文件：receipt.pdf`,
     ]);
+    // the photo itself goes into the card's thread as an image; the file is named above
+    const images = await ctx.db.outboxMessage.findMany({ where: { complaintId: c.id, kind: 'thread.image' } });
+    expect(images.map((r) => (r.payload as { attachmentId: number }).attachmentId)).toEqual([files[0]!.id]);
     expect(await ctx.db.outboxMessage.count({ where: { complaintId: c.id, kind: 'card.patch' } })).toBe(patchesBefore + 3);
   });
 
