@@ -3,7 +3,7 @@
  * event, shown to the department in the thread under the complaint's card, and the card is redrawn.
  */
 import type { Tx } from '../store/database.ts';
-import type { Attachment, Prisma } from '../store/generated/client.ts';
+import type { Attachment } from '../store/generated/client.ts';
 import { isOpen, isStatus } from '../domain/lifecycle.ts';
 import { MAX_TEXT } from '../domain/customer-text.ts';
 import { t, type Language } from '../i18n/index.ts';
@@ -13,8 +13,9 @@ import type { CustomerAttachment } from './inbound.ts';
 import { enqueue } from './outbox.ts';
 import { refreshComplaintCards, threadCard } from './complaint-cards.ts';
 import { lockComplaint } from './lock-complaint.ts';
-import { customerActor } from './customer-helpers.ts';
+import { customerActor, loadOwnComplaint } from './customer-helpers.ts';
 import { inertText } from './feishu-text.ts';
+import { recordEvent } from './change-status.ts';
 
 export interface AddComplaintInfoInput {
   complaintId: number;
@@ -78,22 +79,12 @@ export async function addComplaintInfo(ctx: AppContext, tx: Tx, input: AddCompla
   if (!text && !files.length) throw new AppError('INVALID_INPUT', 'nothing to add', { reason: 'empty' });
   if (text.length > MAX_TEXT) throw new AppError('INVALID_INPUT', 'text too long', { reason: 'tooLong', length: text.length });
   await lockComplaint(tx, input.complaintId);
-  const complaint = await tx.complaint.findUnique({ where: { id: input.complaintId }, include: { customer: true, department: true } });
-  if (!complaint || complaint.customerId !== input.customerId) throw new AppError('NOT_FOUND', `complaint ${input.complaintId} not found`);
+  const complaint = await loadOwnComplaint(tx, input.complaintId, input.customerId);
   if (!isStatus(complaint.status) || !isOpen(complaint.status)) throw new AppError('TRANSITION_NOT_ALLOWED', `${complaint.number} is ${complaint.status}`, { complaint });
   const at = ctx.now();
   const actor = customerActor(complaint.customer);
   const stored = await storeAttachments(tx, complaint.id, complaint.customer.platform, files, at, text || undefined);
-  await tx.complaintEvent.create({
-    data: {
-      complaintId: complaint.id,
-      type: 'info_added',
-      actor: actor.id,
-      actorName: actor.name ?? null,
-      data: { ...(text ? { text } : {}), attachments: stored.length } as Prisma.InputJsonValue,
-      at,
-    },
-  });
+  await recordEvent(tx, { complaintId: complaint.id, type: 'info_added', actor, at, details: { ...(text ? { text } : {}), attachments: stored.length } });
   const lang = ctx.config.defaultLanguage;
   const parts = [
     ...(text ? [t(lang, 'customer.notice.infoAdded', { number: complaint.number, customer: inertText(complaint.customer.displayName), text: inertText(text) })] : []),

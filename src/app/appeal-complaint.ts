@@ -3,38 +3,28 @@
  * complaint and sent to the supervision chat from the config, never back to the department that handled it.
  */
 import type { Tx } from '../store/database.ts';
-import type { Prisma } from '../store/generated/client.ts';
 import { MAX_TEXT } from '../domain/customer-text.ts';
 import { t } from '../i18n/index.ts';
 import type { AppContext } from './context.ts';
 import { AppError } from './errors.ts';
 import type { CustomerAttachment } from './inbound.ts';
 import { enqueue } from './outbox.ts';
-import { customerActor, customerLanguage, customerTarget, statusName } from './customer-helpers.ts';
+import { customerActor, customerLanguage, customerTarget, statusName, loadOwnComplaint } from './customer-helpers.ts';
 import { storeAttachments } from './add-complaint-info.ts';
 import { inertText } from './feishu-text.ts';
+import { recordEvent } from './change-status.ts';
 
 export async function appealComplaint(ctx: AppContext, tx: Tx, input: { complaintId: number; customerId: number; reason: string; attachments?: CustomerAttachment[] }) {
   const reason = input.reason.trim();
   if (!reason) throw new AppError('INVALID_INPUT', 'appeal reason is empty', { reason: 'empty' });
   if (reason.length > MAX_TEXT) throw new AppError('INVALID_INPUT', 'appeal reason too long', { reason: 'tooLong', length: reason.length });
-  const complaint = await tx.complaint.findUnique({ where: { id: input.complaintId }, include: { customer: true, department: true } });
-  if (!complaint || complaint.customerId !== input.customerId) throw new AppError('NOT_FOUND', `complaint ${input.complaintId} not found`);
+  const complaint = await loadOwnComplaint(tx, input.complaintId, input.customerId);
   const at = ctx.now();
   const actor = customerActor(complaint.customer);
   // Never the handling department's own group: supervision first, the managers' chat as a fallback.
   const target = [ctx.config.supervisionChatId, ctx.config.managersChatId].find((chat) => chat && chat !== complaint.department.chatId);
   const stored = (await storeAttachments(tx, complaint.id, complaint.customer.platform, input.attachments, at, reason)).length;
-  await tx.complaintEvent.create({
-    data: {
-      complaintId: complaint.id,
-      type: 'appeal',
-      actor: actor.id,
-      actorName: actor.name ?? null,
-      data: { reason, attachments: stored, sentTo: target ?? null } as Prisma.InputJsonValue,
-      at,
-    },
-  });
+  await recordEvent(tx, { complaintId: complaint.id, type: 'appeal', actor, at, details: { reason, attachments: stored, sentTo: target ?? null } });
   const staffLang = ctx.config.defaultLanguage;
   if (target) {
     const text = t(staffLang, 'customer.notice.appeal', {

@@ -1,6 +1,7 @@
 /**
  * The one place that writes a complaint's status: asks the lifecycle table, updates the row only if
  * nobody changed it since it was read (version check), and appends the audit event in the same transaction.
+ * `recordEvent` appends an audit event for what changes no status (a note, a message, a reveal).
  */
 import type { Tx } from '../store/database.ts';
 import type { Prisma } from '../store/generated/client.ts';
@@ -35,17 +36,25 @@ export async function changeStatus(
     data: { ...args.data, status: decision.to, version: { increment: 1 }, updatedAt: args.at, nextDueAt: args.at },
   });
   if (updated.count !== 1) throw new AppError('CONFLICT', `complaint ${complaint.number} changed concurrently`);
+  await recordEvent(tx, { complaintId: complaint.id, type: args.action, actor: args.actor, at: args.at, fromStatus: decision.from, toStatus: decision.to, details: args.details });
+  return { before: complaint, to: decision.to };
+}
+
+/** Appends one audit event: who did what to which complaint, when, and the details. */
+export async function recordEvent(
+  tx: Tx,
+  args: { complaintId: number; type: string; actor: Actor; at: Date; fromStatus?: string | null; toStatus?: string | null; details?: Record<string, unknown> },
+): Promise<void> {
   await tx.complaintEvent.create({
     data: {
-      complaintId: complaint.id,
-      type: args.action,
-      fromStatus: decision.from,
-      toStatus: decision.to,
+      complaintId: args.complaintId,
+      type: args.type,
+      fromStatus: args.fromStatus ?? null,
+      toStatus: args.toStatus ?? null,
       actor: args.actor.id,
       actorName: args.actor.name ?? null,
       data: (args.details ?? {}) as Prisma.InputJsonValue,
       at: args.at,
     },
   });
-  return { before: complaint, to: decision.to };
 }

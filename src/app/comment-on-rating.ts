@@ -6,21 +6,21 @@ import type { AppContext } from './context.ts';
 import { AppError } from './errors.ts';
 import { enqueue } from './outbox.ts';
 import { refreshComplaintCards, threadCard } from './complaint-cards.ts';
-import { customerActor, customerLanguage, customerTarget } from './customer-helpers.ts';
+import { customerActor, customerLanguage, customerTarget, loadOwnComplaint } from './customer-helpers.ts';
 import { LOW_RATING } from './rate-complaint.ts';
 import { inertText } from './feishu-text.ts';
+import { recordEvent } from './change-status.ts';
 
 export async function commentOnRating(ctx: AppContext, tx: Tx, input: { complaintId: number; customerId: number; comment: string }) {
   const comment = input.comment.trim();
   if (!comment) throw new AppError('INVALID_INPUT', 'comment is empty', { reason: 'empty' });
   if (comment.length > MAX_TEXT) throw new AppError('INVALID_INPUT', 'comment too long', { reason: 'tooLong', length: comment.length });
-  const complaint = await tx.complaint.findUnique({ where: { id: input.complaintId }, include: { customer: true, department: true } });
-  if (!complaint || complaint.customerId !== input.customerId) throw new AppError('NOT_FOUND', `complaint ${input.complaintId} not found`);
+  const complaint = await loadOwnComplaint(tx, input.complaintId, input.customerId);
   if (complaint.rating === null) throw new AppError('TRANSITION_NOT_ALLOWED', `${complaint.number} has no rating to comment on`, { complaint });
   const at = ctx.now();
   const actor = customerActor(complaint.customer);
   await tx.complaint.update({ where: { id: complaint.id }, data: { ratingComment: comment, updatedAt: at } });
-  await tx.complaintEvent.create({ data: { complaintId: complaint.id, type: 'rating_comment', actor: actor.id, actorName: actor.name ?? null, data: { rating: complaint.rating, comment }, at } });
+  await recordEvent(tx, { complaintId: complaint.id, type: 'rating_comment', actor, at, details: { rating: complaint.rating, comment } });
   if (complaint.rating <= LOW_RATING) {
     const text = t(ctx.config.defaultLanguage, 'customer.notice.ratingComment', { number: complaint.number, customer: inertText(complaint.customer.displayName), rating: complaint.rating, comment: inertText(comment) });
     const card = await threadCard(tx, complaint.id, complaint.department.chatId);

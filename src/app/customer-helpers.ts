@@ -5,6 +5,7 @@ import type { AppConfig } from '../config/schema.ts';
 import { parseComplaintNumber } from '../domain/complaint-number.ts';
 import { t, type Language, type MessageKey } from '../i18n/index.ts';
 import type { Actor } from './change-status.ts';
+import { AppError } from './errors.ts';
 
 export type CustomerChannel = 'telegram' | 'wechat';
 
@@ -51,6 +52,13 @@ export function findNumberIn(text: string | undefined): string | undefined {
 export async function findCustomerComplaint(tx: Tx, customerId: number, ref: { number: string } | { id: number }): Promise<Complaint | null> {
   const complaint = 'number' in ref ? await tx.complaint.findUnique({ where: { number: ref.number.toUpperCase() } }) : await tx.complaint.findUnique({ where: { id: ref.id } });
   return complaint && complaint.customerId === customerId ? complaint : null;
+}
+
+/** This customer's complaint with its customer and department, for a use case to act on; anyone else's is NOT_FOUND. */
+export async function loadOwnComplaint(tx: Tx, complaintId: number, customerId: number) {
+  const complaint = await tx.complaint.findUnique({ where: { id: complaintId }, include: { customer: true, department: true } });
+  if (!complaint || complaint.customerId !== customerId) throw new AppError('NOT_FOUND', `complaint ${complaintId} not found`);
+  return complaint;
 }
 
 /** Queues a text to a customer on their channel (use cases that run outside a customer's own message). */

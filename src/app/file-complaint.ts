@@ -14,6 +14,8 @@ import { enqueue, enqueueNewCard } from './outbox.ts';
 import { formatLocalTime } from './format.ts';
 import type { CustomerAttachment } from './inbound.ts';
 import { postInThread, storeAttachments } from './add-complaint-info.ts';
+import { recordEvent } from './change-status.ts';
+import { customerActor } from './customer-helpers.ts';
 
 export interface FileComplaintInput {
   customerId: number;
@@ -79,16 +81,13 @@ export async function fileComplaint(ctx: AppContext, tx: Tx, input: FileComplain
       updatedAt: registeredAt,
     },
   });
-  await tx.complaintEvent.create({
-    data: {
-      complaintId: complaint.id,
-      type: 'registered',
-      toStatus: 'registered',
-      actor: `${customer.platform}:${customer.platformUserId}`,
-      actorName: customer.displayName,
-      data: { category: category.id, severity, department: department.id, ...(input.attachments?.length ? { attachments: input.attachments.length } : {}) },
-      at: registeredAt,
-    },
+  await recordEvent(tx, {
+    complaintId: complaint.id,
+    type: 'registered',
+    toStatus: 'registered',
+    actor: customerActor(customer),
+    at: registeredAt,
+    details: { category: category.id, severity, department: department.id, ...(input.attachments?.length ? { attachments: input.attachments.length } : {}) },
   });
   const stored = await storeAttachments(tx, complaint.id, customer.platform, input.attachments, registeredAt);
   if (input.contactPhone) await tx.customer.update({ where: { id: customer.id }, data: { phone: input.contactPhone } });

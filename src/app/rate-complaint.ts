@@ -12,7 +12,7 @@ import { enqueue } from './outbox.ts';
 import { refreshComplaintCards } from './complaint-cards.ts';
 import { lockComplaint } from './lock-complaint.ts';
 import { reopenedFields } from './reopen-complaint.ts';
-import { customerActor, customerLanguage, customerTarget } from './customer-helpers.ts';
+import { customerActor, customerLanguage, customerTarget, loadOwnComplaint } from './customer-helpers.ts';
 import { inertText } from './feishu-text.ts';
 
 /** Ratings at or below this reopen the complaint. */
@@ -21,8 +21,7 @@ export const LOW_RATING = 2;
 export async function rateComplaint(ctx: AppContext, tx: Tx, input: { complaintId: number; customerId: number; rating: number }) {
   if (!Number.isInteger(input.rating) || input.rating < 1 || input.rating > 5) throw new AppError('INVALID_INPUT', `rating ${input.rating} is not 1–5`, { reason: 'badRating' });
   await lockComplaint(tx, input.complaintId);
-  const complaint = await tx.complaint.findUnique({ where: { id: input.complaintId }, include: { customer: true, department: true } });
-  if (!complaint || complaint.customerId !== input.customerId) throw new AppError('NOT_FOUND', `complaint ${input.complaintId} not found`);
+  const complaint = await loadOwnComplaint(tx, input.complaintId, input.customerId);
   if (complaint.status !== 'resolved') throw new AppError('TRANSITION_NOT_ALLOWED', `${complaint.number} is ${complaint.status}, not waiting for a rating`, { complaint });
   const at = ctx.now();
   const { customer } = complaint;

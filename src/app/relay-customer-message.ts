@@ -17,6 +17,7 @@ import { refreshComplaintCards } from './complaint-cards.ts';
 import { fileLines, postInThread, storeAttachments } from './add-complaint-info.ts';
 import { TEXT_LIMITS } from './staff-input.ts';
 import { inertText } from './feishu-text.ts';
+import { recordEvent } from './change-status.ts';
 
 const OPEN_STATUSES = ['registered', 'accepted', 'in_progress', 'waiting_customer', 'reopened'];
 const NUMBER = /[A-Za-z]{1,6}-\d{8}-\d{4,}/g;
@@ -57,9 +58,7 @@ export async function relayCustomerMessage(s: CustomerSession): Promise<boolean>
     });
   } else {
     if (!decide(complaint.status, 'customer_message').ok) return false;
-    await tx.complaintEvent.create({
-      data: { complaintId: complaint.id, type: 'customer_message', fromStatus: complaint.status, toStatus: complaint.status, actor: actor.id, actorName: actor.name, data: details, at },
-    });
+    await recordEvent(tx, { complaintId: complaint.id, type: 'customer_message', actor, at, fromStatus: complaint.status, toStatus: complaint.status, details });
   }
   const stored = await storeAttachments(tx, complaint.id, customer.platform, attachments, at, text || undefined);
 

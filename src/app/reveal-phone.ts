@@ -13,6 +13,7 @@ import { lockComplaint } from './lock-complaint.ts';
 import { enqueue } from './outbox.ts';
 import { mayRevealPhone } from './staff-access.ts';
 import { inertText } from './feishu-text.ts';
+import { recordEvent } from './change-status.ts';
 
 export async function revealPhone(ctx: AppContext, tx: Tx, opts: { complaintId: number; actor: Actor; staff: StaffConfig }) {
   const complaint = await lockComplaint(tx, opts.complaintId, 'reveal_phone');
@@ -21,9 +22,7 @@ export async function revealPhone(ctx: AppContext, tx: Tx, opts: { complaintId: 
   const phone = complaint.contactPhone ?? customer.phone;
   if (!phone) throw new AppError('INVALID_INPUT', 'no phone given', { reason: 'noPhone' });
   const at = ctx.now();
-  await tx.complaintEvent.create({
-    data: { complaintId: complaint.id, type: 'reveal_phone', fromStatus: complaint.status, toStatus: complaint.status, actor: opts.actor.id, actorName: opts.actor.name ?? null, data: {}, at },
-  });
+  await recordEvent(tx, { complaintId: complaint.id, type: 'reveal_phone', actor: opts.actor, at, fromStatus: complaint.status, toStatus: complaint.status });
   const text = t(ctx.config.defaultLanguage, 'staff.revealPrivate', { number: complaint.number, phone, customer: inertText(customer.displayName) });
   await enqueue(tx, { channel: 'feishu', kind: 'user.text', target: opts.staff.openId, payload: { text }, complaintId: complaint.id }, at);
   return { complaint, phone };

@@ -3,17 +3,15 @@ import type { Tx } from '../store/database.ts';
 import { t } from '../i18n/index.ts';
 import type { AppContext } from './context.ts';
 import { changeStatus } from './change-status.ts';
-import { AppError } from './errors.ts';
 import { enqueue } from './outbox.ts';
 import { refreshComplaintCards } from './complaint-cards.ts';
 import { lockComplaint } from './lock-complaint.ts';
-import { customerActor, customerLanguage, customerTarget } from './customer-helpers.ts';
+import { customerActor, customerLanguage, customerTarget, loadOwnComplaint } from './customer-helpers.ts';
 import { inertText } from './feishu-text.ts';
 
 export async function withdrawComplaint(ctx: AppContext, tx: Tx, input: { complaintId: number; customerId: number }) {
   await lockComplaint(tx, input.complaintId);
-  const complaint = await tx.complaint.findUnique({ where: { id: input.complaintId }, include: { customer: true, department: true } });
-  if (!complaint || complaint.customerId !== input.customerId) throw new AppError('NOT_FOUND', `complaint ${input.complaintId} not found`);
+  const complaint = await loadOwnComplaint(tx, input.complaintId, input.customerId);
   const at = ctx.now();
   const { customer } = complaint;
   await changeStatus(tx, {

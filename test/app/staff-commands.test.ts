@@ -2,29 +2,23 @@
  * Group commands and card bookkeeping on a controlled clock: what /open, /overdue and /stats count,
  * which cards are patched, replaced or retired, and where customer messages go.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.ts';
-import { testContext, TestClock } from '../support/context.ts';
-import type { Database } from '../../src/store/database.ts';
+import { TestClock } from '../support/context.ts';
 import { fileComplaint } from '../../src/app/file-complaint.ts';
 import { handleStaffAction, type StaffAction } from '../../src/app/handle-staff-action.ts';
 import { handleStaffCommand, LIST_LIMIT } from '../../src/app/handle-staff-command.ts';
 import { refreshComplaintCards, postCardInChat, threadCard } from '../../src/app/complaint-cards.ts';
+import { useTestContext, type TestAppContext } from '../support/use-test-context.ts';
 
 const sh = (local: string) => new Date(`${local}+08:00`);
 const DAY = 24 * 3600_000;
 
 describe.each(testDatabases())('staff commands and cards on $name', (kind) => {
-  let database: Database;
-  let ctx: Awaited<ReturnType<typeof testContext>>;
-  let clock: TestClock;
+  const clock = new TestClock(sh('2026-11-23T10:00:00'));
+  let ctx: TestAppContext;
   let seq = 0;
-  beforeAll(async () => {
-    database = await kind.open();
-    clock = new TestClock(sh('2026-11-23T10:00:00'));
-    ctx = await testContext(database, clock);
-  });
-  afterAll(async () => database?.close());
+  useTestContext(kind, (c) => (ctx = c), { clock });
 
   async function file(category: string, at: string) {
     clock.current = sh(at);

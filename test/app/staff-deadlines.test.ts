@@ -3,13 +3,13 @@
  * the one extension, reclassification, transfer and reopening. Example calendar: Mon–Fri 09:00–12:00 and
  * 13:30–18:00 Asia/Shanghai (7.5 business hours a day); general complaints resolve in 24 business hours.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.ts';
-import { testContext, TestClock } from '../support/context.ts';
-import type { Database } from '../../src/store/database.ts';
+import { TestClock } from '../support/context.ts';
 import { fileComplaint } from '../../src/app/file-complaint.ts';
 import { handleStaffAction, type StaffAction } from '../../src/app/handle-staff-action.ts';
 import { handleCustomerMessage } from '../../src/app/handle-customer-message.ts';
+import { useTestContext, type TestAppContext } from '../support/use-test-context.ts';
 
 const AGENT = 'ou_cs_agent_1';
 /** Shanghai local time → Date (UTC+8, no DST). */
@@ -17,16 +17,10 @@ const sh = (local: string) => new Date(`${local}+08:00`);
 const MIN = 60_000;
 
 describe.each(testDatabases())('staff actions and deadlines on $name', (kind) => {
-  let database: Database;
-  let ctx: Awaited<ReturnType<typeof testContext>>;
-  let clock: TestClock;
+  const clock = new TestClock(sh('2026-11-23T10:00:00'));
+  let ctx: TestAppContext;
   let seq = 0;
-  beforeAll(async () => {
-    database = await kind.open();
-    clock = new TestClock(sh('2026-11-23T10:00:00'));
-    ctx = await testContext(database, clock);
-  });
-  afterAll(async () => database?.close());
+  useTestContext(kind, (c) => (ctx = c), { clock });
 
   async function file(userId: string, at: string) {
     clock.current = sh(at);

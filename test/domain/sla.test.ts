@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
-import type { BusinessCalendar } from '../../src/domain/calendar.ts';
 import {
   clockProgress,
   computeDeadlines,
@@ -13,20 +12,9 @@ import {
   type Severity,
   type SlaPolicy,
 } from '../../src/domain/sla.ts';
+import { SH } from './shanghai-calendar.ts';
 
-// FIXTURES (same as calendar.test.ts): Asia/Shanghai, 09:00-12:00 + 13:30-18:00 (450 min/day), Mon-Fri.
-// National Day 2026 as test fixture: 2026-10-01..07 off, make-up 2026-09-27 (Sun) and 2026-10-10 (Sat).
-// Weekdays: 2026-03-06 Fri, 2026-03-09 Mon, 2026-03-10 Tue, 2026-09-30 Wed.
-const SH: BusinessCalendar = {
-  timeZone: 'Asia/Shanghai',
-  workingHours: [
-    { start: '09:00', end: '12:00' },
-    { start: '13:30', end: '18:00' },
-  ],
-  workingDays: [1, 2, 3, 4, 5],
-  holidays: ['01', '02', '03', '04', '05', '06', '07'].map((d) => `2026-10-${d}`),
-  makeUpWorkdays: ['2026-09-27', '2026-10-10'],
-};
+// The fixture calendar of shanghai-calendar.ts (Asia/Shanghai, 450 working minutes a day, 2026 holidays as fixtures).
 
 const at = (local: string): Date => DateTime.fromFormat(local, 'yyyy-MM-dd HH:mm', { zone: 'Asia/Shanghai' }).toJSDate();
 const fmt = (d: Date | null): string | null =>
