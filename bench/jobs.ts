@@ -12,13 +12,13 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openDatabase, type Database } from '../src/store/database.ts';
-import type { AppContext } from '../src/app/context.ts';
-import { calendarFromConfig, slaFromConfig } from '../src/app/policy.ts';
-import { syncDirectory } from '../src/app/sync-directory.ts';
-import { sweepSlaClocks } from '../src/app/sweep-sla-clocks.ts';
-import { buildWeeklyDigest } from '../src/app/send-weekly-digest.ts';
-import { buildMonthlySummaries } from '../src/app/send-monthly-summary.ts';
-import { buildUnfinishedLedgers } from '../src/app/send-unfinished-ledger.ts';
+import type { AppContext } from '../src/app/shared/context.ts';
+import { calendarFromConfig, slaFromConfig } from '../src/app/shared/policy.ts';
+import { syncDirectory } from '../src/app/shared/sync-directory.ts';
+import { sweepSlaClocks } from '../src/app/sla/sweep-sla-clocks.ts';
+import { buildWeeklyDigest } from '../src/app/reports/send-weekly-digest.ts';
+import { buildMonthlySummaries } from '../src/app/reports/send-monthly-summary.ts';
+import { buildUnfinishedLedgers } from '../src/app/reports/send-unfinished-ledger.ts';
 import { loadConfigFile } from '../src/config/load.ts';
 import { createLogger } from '../src/logger.ts';
 

@@ -7,7 +7,7 @@
  */
 import { startHarness } from '../test/support/harness.ts';
 import { buttonValue, fileFor, outboxSettled } from '../test/e2e/staff-helpers.ts';
-import { enqueue } from '../src/app/outbox.ts';
+import { enqueue } from '../src/app/shared/outbox.ts';
 
 const runs = Number(process.env.RUNS ?? 50);
 const h = await startHarness({ databaseUrl: process.env.BENCH_DATABASE_URL });

@@ -6,8 +6,8 @@
  * toast can say exactly which field is wrong.
  */
 import { z } from 'zod';
-import type { StaffAction } from '../src/app/handle-staff-action.ts';
-import { MAX_ESCALATION_TIER } from '../src/app/staff-input.ts';
+import type { StaffAction } from '../src/app/staff/handle-staff-action.ts';
+import { MAX_ESCALATION_TIER } from '../src/app/staff/staff-input.ts';
 
 export const CARD_VALUE_VERSION = 1;
 

@@ -8,12 +8,12 @@
 import { allowedActions } from '../src/domain/lifecycle.ts';
 import { SEVERITIES } from '../src/domain/sla.ts';
 import { EXTENSION_OPTIONS } from '../src/domain/deadline-adjustments.ts';
-import { formatLocalTime } from '../src/app/format.ts';
-import type { ComplaintView, TimelineEntry } from '../src/app/complaint-view.ts';
+import { formatLocalTime } from '../src/app/shared/format.ts';
+import type { ComplaintView, TimelineEntry } from '../src/app/complaints/complaint-view.ts';
 import { t, type Language, type MessageKey } from '../src/i18n/index.ts';
 import { cardValue, FORM_FIELDS, type CardAction } from './actions.ts';
-import { MAX_RESOLUTION } from '../src/app/resolve-complaint.ts';
-import { REJECT_REASONS, TEXT_LIMITS, MAX_ESCALATION_TIER } from '../src/app/staff-input.ts';
+import { MAX_RESOLUTION } from '../src/app/complaints/resolve-complaint.ts';
+import { REJECT_REASONS, TEXT_LIMITS, MAX_ESCALATION_TIER } from '../src/app/staff/staff-input.ts';
 
 type Element = Record<string, unknown>;
 

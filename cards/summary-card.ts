@@ -3,10 +3,10 @@
  * their reports. The summary carries a line chart of the trend over the last months (VChart spec).
  */
 import { attainment, ratingAverage } from '../src/domain/digest.ts';
-import { formatLocalTime } from '../src/app/format.ts';
-import type { MonthlySummary } from '../src/app/send-monthly-summary.ts';
-import type { UnfinishedLedger } from '../src/app/send-unfinished-ledger.ts';
-import { SLA_CLOCKS } from '../src/app/compute-weekly-figures.ts';
+import { formatLocalTime } from '../src/app/shared/format.ts';
+import type { MonthlySummary } from '../src/app/reports/send-monthly-summary.ts';
+import type { UnfinishedLedger } from '../src/app/reports/send-unfinished-ledger.ts';
+import { SLA_CLOCKS } from '../src/app/reports/compute-weekly-figures.ts';
 import { t, type MessageKey } from '../src/i18n/index.ts';
 import { changeText, escapeMarkdown, header, hoursText, percent } from './digest-card.ts';
 

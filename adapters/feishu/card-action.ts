@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { parseCardAction } from '../../cards/actions.ts';
-import type { StaffActionInput, StaffActionResult } from '../../src/app/handle-staff-action.ts';
+import type { StaffActionInput, StaffActionResult } from '../../src/app/staff/handle-staff-action.ts';
 import type { Logger } from '../../src/logger.ts';
 
 /** The fields of a card.action.trigger event we use (after header and event are merged, as the SDK does). */

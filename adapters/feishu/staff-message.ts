@@ -4,7 +4,7 @@
  * and dropped, never thrown: Feishu redelivers events that fail.
  */
 import { z } from 'zod';
-import type { StaffMessageInbound } from '../../src/app/handle-staff-command.ts';
+import type { StaffMessageInbound } from '../../src/app/staff/handle-staff-command.ts';
 import type { Logger } from '../../src/logger.ts';
 
 const messageEventSchema = z.object({

@@ -1,6 +1,6 @@
 /** Telegram update → the product's CustomerInbound. Only private chats are customers. */
 import type { Message, Update, User } from 'grammy/types';
-import type { CustomerAttachment, CustomerInbound } from '../../src/app/inbound.ts';
+import type { CustomerAttachment, CustomerInbound } from '../../src/app/shared/inbound.ts';
 
 /** Media the product does not take, by the Message field that carries it. */
 const UNSUPPORTED = ['sticker', 'voice', 'audio', 'video_note', 'location', 'venue', 'contact', 'poll', 'dice', 'game', 'story', 'paid_media', 'checklist'] as const;

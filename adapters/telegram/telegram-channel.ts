@@ -5,8 +5,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Bot, GrammyError, HttpError, InlineKeyboard, webhookCallback } from 'grammy';
-import type { CustomerInbound } from '../../src/app/inbound.ts';
-import type { TextButton } from '../../src/app/outbox.ts';
+import type { CustomerInbound } from '../../src/app/shared/inbound.ts';
+import type { TextButton } from '../../src/app/shared/outbox.ts';
 import { FILE_TOO_BIG, PlatformError, type CustomerChannelPort, type DownloadedFile } from '../../src/delivery/ports.ts';
 import type { Logger } from '../../src/logger.ts';
 import { decodeUpdate } from './decode.ts';

@@ -4,7 +4,7 @@
  * accounts are skipped.
  */
 import { types, type Message } from 'wechaty';
-import type { CustomerAttachment, CustomerInbound } from '../../src/app/inbound.ts';
+import type { CustomerAttachment, CustomerInbound } from '../../src/app/shared/inbound.ts';
 import { field, type XmlFields } from './xml.ts';
 
 const UNSUPPORTED_WECHATY: Partial<Record<types.Message, string>> = {

@@ -15,8 +15,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CustomerInbound } from '../../src/app/inbound.ts';
-import type { SignedRequestCheck } from '../../src/app/remember-signed-request.ts';
+import type { CustomerInbound } from '../../src/app/shared/inbound.ts';
+import type { SignedRequestCheck } from '../../src/app/shared/remember-signed-request.ts';
 import type { Logger } from '../../src/logger.ts';
 import { aesKeyFrom, decryptMessage, sha1Signature, signatureMatches, WechatCryptoError } from './crypto.ts';
 import { decodeOfficialAccountPush } from './decode.ts';

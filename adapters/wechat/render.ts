@@ -1,5 +1,5 @@
 /** Encoding the product's outgoing texts for WeChat, which has no buttons: pure functions. */
-import type { TextButton } from '../../src/app/outbox.ts';
+import type { TextButton } from '../../src/app/shared/outbox.ts';
 import type { AppConfig } from '../../src/config/schema.ts';
 import { t, type Language } from '../../src/i18n/index.ts';
 

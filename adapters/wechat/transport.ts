@@ -4,7 +4,7 @@
  * `OfficialAccountTransport` (the project's own official-account adapter: verified pushes, customer-service
  * and template APIs). Everything above it (numbered buttons, the 48-hour window, templates) is shared.
  */
-import type { CustomerInbound } from '../../src/app/inbound.ts';
+import type { CustomerInbound } from '../../src/app/shared/inbound.ts';
 
 export interface WechatTransport {
   readonly kind: 'wechaty' | 'official-account';

@@ -9,15 +9,15 @@
  */
 import type { Db } from '../../src/store/database.ts';
 import type { AppConfig } from '../../src/config/schema.ts';
-import type { CustomerInbound } from '../../src/app/inbound.ts';
-import type { CustomerNotice, TextButton } from '../../src/app/outbox.ts';
+import type { CustomerInbound } from '../../src/app/shared/inbound.ts';
+import type { CustomerNotice, TextButton } from '../../src/app/shared/outbox.ts';
 import { releaseHeldMessages, type ChannelSender } from '../../src/delivery/outbox-worker.ts';
 import { PlatformError, type CustomerChannelPort } from '../../src/delivery/ports.ts';
 import type { Logger } from '../../src/logger.ts';
-import { customerLanguage } from '../../src/app/customer-helpers.ts';
-import { closeWindow, refundWindowSlot, releaseHeldInOpenWindows, reopenWindow, reserveWindowSlot, type WindowSlot } from '../../src/app/customer-window.ts';
-import { buttonForReply, rememberButtons } from '../../src/app/reply-buttons.ts';
-import { formatLocalTime } from '../../src/app/format.ts';
+import { customerLanguage } from '../../src/app/customers/customer-helpers.ts';
+import { closeWindow, refundWindowSlot, releaseHeldInOpenWindows, reopenWindow, reserveWindowSlot, type WindowSlot } from '../../src/app/customers/customer-window.ts';
+import { buttonForReply, rememberButtons } from '../../src/app/customers/reply-buttons.ts';
+import { formatLocalTime } from '../../src/app/shared/format.ts';
 import { t, type MessageKey } from '../../src/i18n/index.ts';
 import { WechatApiError } from './oa-api.ts';
 import { numberedOptions, templateMessage, textWithOptions, withLastMessageNote } from './render.ts';

@@ -5,7 +5,7 @@
  * the QR code's link, and messages sent before login are retried by the outbox.
  */
 import { WechatyBuilder, ScanStatus, type Wechaty } from 'wechaty';
-import type { CustomerInbound } from '../../src/app/inbound.ts';
+import type { CustomerInbound } from '../../src/app/shared/inbound.ts';
 import { PlatformError } from '../../src/delivery/ports.ts';
 import type { Logger } from '../../src/logger.ts';
 import { decodeWechatyMessage } from './decode.ts';

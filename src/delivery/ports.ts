@@ -2,7 +2,7 @@
  * What delivery needs from each platform. Adapters implement these; nothing here knows an SDK.
  * Adapters report failures as `PlatformError`, which says whether and when to retry.
  */
-import type { TextButton } from '../app/outbox.ts';
+import type { TextButton } from '../app/shared/outbox.ts';
 
 export class PlatformError extends Error {
   constructor(

@@ -2,12 +2,12 @@
 import type { OutboxMessage } from '../store/generated/client.ts';
 import type { Db } from '../store/database.ts';
 import type { AppConfig } from '../config/schema.ts';
-import type { TextButton } from '../app/outbox.ts';
-import { loadComplaintView } from '../app/complaint-view.ts';
+import type { TextButton } from '../app/shared/outbox.ts';
+import { loadComplaintView } from '../app/complaints/complaint-view.ts';
 import { renderComplaintCard } from '../../cards/complaint-card.ts';
 import type { ChannelSender } from './outbox-worker.ts';
 import { t } from '../i18n/index.ts';
-import { inertText } from '../app/feishu-text.ts';
+import { inertText } from '../app/shared/feishu-text.ts';
 import { FILE_TOO_BIG, PlatformError, type CustomerChannelPort, type StaffChannelPort } from './ports.ts';
 import { PerKeyRateLimiter } from './rate-limiter.ts';
 

@@ -3,13 +3,13 @@
  * summary, the unfinished ledger, and closing complaints whose rating request went unanswered. Each
  * only calls a use case with its slot.
  */
-import type { AppContext } from '../app/context.ts';
-import { claimJobSlot, finishJobSlot, pruneJobSlots } from '../app/claim-job-slot.ts';
-import { sweepSlaClocks } from '../app/sweep-sla-clocks.ts';
-import { sendWeeklyDigest, WEEKLY_DIGEST_JOB } from '../app/send-weekly-digest.ts';
-import { MONTHLY_SUMMARY_JOB, sendMonthlySummary } from '../app/send-monthly-summary.ts';
-import { sendUnfinishedLedger, UNFINISHED_LEDGER_JOB } from '../app/send-unfinished-ledger.ts';
-import { closeUnratedComplaints } from '../app/close-unrated-complaints.ts';
+import type { AppContext } from '../app/shared/context.ts';
+import { claimJobSlot, finishJobSlot, pruneJobSlots } from '../app/shared/claim-job-slot.ts';
+import { sweepSlaClocks } from '../app/sla/sweep-sla-clocks.ts';
+import { sendWeeklyDigest, WEEKLY_DIGEST_JOB } from '../app/reports/send-weekly-digest.ts';
+import { MONTHLY_SUMMARY_JOB, sendMonthlySummary } from '../app/reports/send-monthly-summary.ts';
+import { sendUnfinishedLedger, UNFINISHED_LEDGER_JOB } from '../app/reports/send-unfinished-ledger.ts';
+import { closeUnratedComplaints } from '../app/complaints/close-unrated-complaints.ts';
 import type { JobDefinition } from './scheduler.ts';
 
 export const SLA_SWEEP_JOB = 'sla-sweep';

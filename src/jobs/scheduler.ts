@@ -5,8 +5,8 @@
  * after the scheduler was first installed, and only the latest one; a run long after its slot is `late`.
  */
 import cron, { type ScheduledTask } from 'node-cron';
-import type { AppContext } from '../app/context.ts';
-import { schedulerInstalledAt, slotId, type JobSlot } from '../app/claim-job-slot.ts';
+import type { AppContext } from '../app/shared/context.ts';
+import { schedulerInstalledAt, slotId, type JobSlot } from '../app/shared/claim-job-slot.ts';
 import { cronExpression, lastSlotAt, type Schedule } from './slots.ts';
 
 export interface JobDefinition {

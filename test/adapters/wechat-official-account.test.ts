@@ -14,10 +14,10 @@ import { WechatEmulator, wechatSign, type EmulatedUser } from '../emulators/wech
 import { OfficialAccountTransport, WECHAT_OA_PATH } from '../../adapters/wechat/official-account.ts';
 import { OfficialAccountApi } from '../../adapters/wechat/oa-api.ts';
 import { ApiTokenStore } from '../../src/store/api-token-store.ts';
-import { rememberSignedRequest } from '../../src/app/remember-signed-request.ts';
-import { enqueue, type CustomerNotice, type TextButton } from '../../src/app/outbox.ts';
-import { buttonForReply } from '../../src/app/reply-buttons.ts';
-import type { CustomerInbound } from '../../src/app/inbound.ts';
+import { rememberSignedRequest } from '../../src/app/shared/remember-signed-request.ts';
+import { enqueue, type CustomerNotice, type TextButton } from '../../src/app/shared/outbox.ts';
+import { buttonForReply } from '../../src/app/customers/reply-buttons.ts';
+import type { CustomerInbound } from '../../src/app/shared/inbound.ts';
 import type { Database } from '../../src/store/database.ts';
 import { startHttpServer } from '../../src/http/server.ts';
 import { createLogger } from '../../src/logger.ts';

@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.ts';
 import { testContext } from '../support/context.ts';
 import type { Database } from '../../src/store/database.ts';
-import type { AppContext } from '../../src/app/context.ts';
-import { handleCustomerMessage } from '../../src/app/handle-customer-message.ts';
-import { handleStaffAction } from '../../src/app/handle-staff-action.ts';
-import { fileComplaint } from '../../src/app/file-complaint.ts';
-import type { CustomerInbound } from '../../src/app/inbound.ts';
+import type { AppContext } from '../../src/app/shared/context.ts';
+import { handleCustomerMessage } from '../../src/app/customers/handle-customer-message.ts';
+import { handleStaffAction } from '../../src/app/staff/handle-staff-action.ts';
+import { fileComplaint } from '../../src/app/complaints/file-complaint.ts';
+import type { CustomerInbound } from '../../src/app/shared/inbound.ts';
 
 let seq = 0;
 function msg(userId: string, fields: Partial<CustomerInbound>): CustomerInbound {

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.ts';
 import { testContext } from '../support/context.ts';
 import type { Database } from '../../src/store/database.ts';
-import type { CustomerInbound } from '../../src/app/inbound.ts';
+import type { CustomerInbound } from '../../src/app/shared/inbound.ts';
 import { lastText, outboxCount, say } from './customer-conversation.ts';
 
 interface Case {

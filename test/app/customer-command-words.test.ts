@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCustomerCommand } from '../../src/app/customer-command-words.ts';
+import { parseCustomerCommand } from '../../src/app/customers/customer-command-words.ts';
 
 describe('parseCustomerCommand', () => {
   it.each([

@@ -1,9 +1,9 @@
 /** Helpers for customer-side tests: talk to the real pipeline as a customer and read what it queued. */
-import type { AppContext } from '../../src/app/context.ts';
-import type { CustomerInbound } from '../../src/app/inbound.ts';
-import type { TextButton } from '../../src/app/outbox.ts';
-import { handleCustomerMessage } from '../../src/app/handle-customer-message.ts';
-import { handleStaffAction, type StaffAction } from '../../src/app/handle-staff-action.ts';
+import type { AppContext } from '../../src/app/shared/context.ts';
+import type { CustomerInbound } from '../../src/app/shared/inbound.ts';
+import type { TextButton } from '../../src/app/shared/outbox.ts';
+import { handleCustomerMessage } from '../../src/app/customers/handle-customer-message.ts';
+import { handleStaffAction, type StaffAction } from '../../src/app/staff/handle-staff-action.ts';
 
 let seq = 0;
 

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.ts';
-import { closeUnratedComplaints } from '../../src/app/close-unrated-complaints.ts';
+import { closeUnratedComplaints } from '../../src/app/complaints/close-unrated-complaints.ts';
 import { acceptAndResolve, buttonData, fileThroughFlow, lastText, say, sent, staffDoes } from './customer-conversation.ts';
 import { useTestContext, type TestAppContext } from '../support/use-test-context.ts';
 

@@ -2,8 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.ts';
 import type { Database } from '../../src/store/database.ts';
-import { closeWindow, customerWindow, refundWindowSlot, releaseHeldInOpenWindows, reopenWindow, reserveWindowSlot } from '../../src/app/customer-window.ts';
-import { buttonForReply, rememberButtons } from '../../src/app/reply-buttons.ts';
+import { closeWindow, customerWindow, refundWindowSlot, releaseHeldInOpenWindows, reopenWindow, reserveWindowSlot } from '../../src/app/customers/customer-window.ts';
+import { buttonForReply, rememberButtons } from '../../src/app/customers/reply-buttons.ts';
 import { releaseHeldMessages } from '../../src/delivery/outbox-worker.ts';
 
 const T0 = new Date('2026-11-23T02:00:00Z');

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.ts';
 import { testContext, TestClock } from '../support/context.ts';
 import type { Database } from '../../src/store/database.ts';
-import { buildWeeklyDigest, parseDigestCommand, sendWeeklyDigest, type WeeklyDigest } from '../../src/app/send-weekly-digest.ts';
+import { buildWeeklyDigest, parseDigestCommand, sendWeeklyDigest, type WeeklyDigest } from '../../src/app/reports/send-weekly-digest.ts';
 import { renderDigestCard } from '../../cards/digest-card.ts';
 import { seedReportFixtures } from '../jobs/report-fixtures.ts';
 import { sh, type Ctx } from '../jobs/support.ts';

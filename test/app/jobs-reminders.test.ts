@@ -8,7 +8,7 @@ import { testContext } from '../support/context.ts';
 import type { Database } from '../../src/store/database.ts';
 import { clockProgress, computeDeadlines } from '../../src/domain/sla.ts';
 import { addBusinessMinutes, businessMinutesBetween } from '../../src/domain/calendar.ts';
-import { reopenComplaint } from '../../src/app/reopen-complaint.ts';
+import { reopenComplaint } from '../../src/app/complaints/reopen-complaint.ts';
 import { acceptAt, at, feishuTexts, fileAt, lastOutboxId, resolveAt, sh, staff, sweepAt, type Ctx } from '../jobs/support.ts';
 
 describe.each(testDatabases())('SLA sweep on $name', (kind) => {

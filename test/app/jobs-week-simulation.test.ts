@@ -17,11 +17,11 @@ import type { Database } from '../../src/store/database.ts';
 import { JobScheduler } from '../../src/jobs/scheduler.ts';
 import { botJobs } from '../../src/jobs/jobs.ts';
 import { lastSlotAt } from '../../src/jobs/slots.ts';
-import { formatLocalTime } from '../../src/app/format.ts';
-import { acceptComplaint } from '../../src/app/accept-complaint.ts';
-import { resolveComplaint } from '../../src/app/resolve-complaint.ts';
-import { rateComplaint } from '../../src/app/rate-complaint.ts';
-import { replyToCustomer } from '../../src/app/reply-to-customer.ts';
+import { formatLocalTime } from '../../src/app/shared/format.ts';
+import { acceptComplaint } from '../../src/app/complaints/accept-complaint.ts';
+import { resolveComplaint } from '../../src/app/complaints/resolve-complaint.ts';
+import { rateComplaint } from '../../src/app/complaints/rate-complaint.ts';
+import { replyToCustomer } from '../../src/app/complaints/reply-to-customer.ts';
 import { fileAt, sh, staff, type Ctx } from '../jobs/support.ts';
 
 const STEP_MS = 15 * 60_000;

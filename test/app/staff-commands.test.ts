@@ -5,10 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.ts';
 import { TestClock } from '../support/context.ts';
-import { fileComplaint } from '../../src/app/file-complaint.ts';
-import { handleStaffAction, type StaffAction } from '../../src/app/handle-staff-action.ts';
-import { handleStaffCommand, LIST_LIMIT } from '../../src/app/handle-staff-command.ts';
-import { refreshComplaintCards, postCardInChat, threadCard } from '../../src/app/complaint-cards.ts';
+import { fileComplaint } from '../../src/app/complaints/file-complaint.ts';
+import { handleStaffAction, type StaffAction } from '../../src/app/staff/handle-staff-action.ts';
+import { handleStaffCommand, LIST_LIMIT } from '../../src/app/staff/handle-staff-command.ts';
+import { refreshComplaintCards, postCardInChat, threadCard } from '../../src/app/complaints/complaint-cards.ts';
 import { useTestContext, type TestAppContext } from '../support/use-test-context.ts';
 
 const sh = (local: string) => new Date(`${local}+08:00`);

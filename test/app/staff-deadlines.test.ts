@@ -6,9 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.ts';
 import { TestClock } from '../support/context.ts';
-import { fileComplaint } from '../../src/app/file-complaint.ts';
-import { handleStaffAction, type StaffAction } from '../../src/app/handle-staff-action.ts';
-import { handleCustomerMessage } from '../../src/app/handle-customer-message.ts';
+import { fileComplaint } from '../../src/app/complaints/file-complaint.ts';
+import { handleStaffAction, type StaffAction } from '../../src/app/staff/handle-staff-action.ts';
+import { handleCustomerMessage } from '../../src/app/customers/handle-customer-message.ts';
 import { useTestContext, type TestAppContext } from '../support/use-test-context.ts';
 
 const AGENT = 'ou_cs_agent_1';

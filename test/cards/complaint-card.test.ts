@@ -6,9 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { renderComplaintCard } from '../../cards/complaint-card.ts';
 import { parseCardAction, cardValue, CARD_ACTIONS } from '../../cards/actions.ts';
-import type { ComplaintView } from '../../src/app/complaint-view.ts';
+import type { ComplaintView } from '../../src/app/complaints/complaint-view.ts';
 import type { Status } from '../../src/domain/lifecycle.ts';
-import { REJECT_REASONS } from '../../src/app/staff-input.ts';
+import { REJECT_REASONS } from '../../src/app/staff/staff-input.ts';
 
 type Json = Record<string, any>;
 

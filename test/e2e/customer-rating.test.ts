@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.ts';
-import { handleStaffAction, type StaffAction } from '../../src/app/handle-staff-action.ts';
-import { closeUnratedComplaints } from '../../src/app/close-unrated-complaints.ts';
+import { handleStaffAction, type StaffAction } from '../../src/app/staff/handle-staff-action.ts';
+import { closeUnratedComplaints } from '../../src/app/complaints/close-unrated-complaints.ts';
 import { buttonsOf, cardOf, CustomerChat, feishuText, harnessKinds } from './customer-e2e.ts';
 
 describe.each(harnessKinds())('customer rating on Telegram ($name)', (kind) => {

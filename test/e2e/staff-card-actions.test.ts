@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { type Harness } from '../support/harness.ts';
-import { formatLocalTime } from '../../src/app/format.ts';
+import { formatLocalTime } from '../../src/app/shared/format.ts';
 import { reclassifyDeadlines } from '../../src/domain/deadline-adjustments.ts';
 import { useHarness } from '../support/use-harness.ts';
 import {

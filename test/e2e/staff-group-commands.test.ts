@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, ENCRYPT_KEY, VERIFICATION_TOKEN, type Harness } from '../support/harness.ts';
 import { postRaw } from '../emulators/feishu/index.ts';
 import { FEISHU_CALLBACK_PATH } from '../../src/bootstrap.ts';
-import { enqueueCardRefresh } from '../../src/app/outbox.ts';
-import { formatLocalTime } from '../../src/app/format.ts';
+import { enqueueCardRefresh } from '../../src/app/shared/outbox.ts';
+import { formatLocalTime } from '../../src/app/shared/format.ts';
 import { cardMessageId, cardText, click, fileFor, harnessKinds, outboxSettled } from './staff-helpers.ts';
 import { useHarness } from '../support/use-harness.ts';
 

@@ -6,7 +6,7 @@
 import { expect } from 'vitest';
 import type { User } from 'grammy/types';
 import type { Harness } from '../support/harness.ts';
-import { fileComplaint } from '../../src/app/file-complaint.ts';
+import { fileComplaint } from '../../src/app/complaints/file-complaint.ts';
 import type { Complaint } from '../../src/store/generated/client.ts';
 
 export { harnessKinds, type HarnessKind as Kind } from '../support/harness.ts';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import type { PuppetMock, mock } from 'wechaty-puppet-mock';
 import { startHarness, type Harness, type HarnessKind } from '../support/harness.ts';
 import type { WechatyTransport } from '../../adapters/wechat/wechaty-transport.ts';
-import type { TextButton } from '../../src/app/outbox.ts';
+import type { TextButton } from '../../src/app/shared/outbox.ts';
 import { t } from '../../src/i18n/index.ts';
 
 /** What one WeChat contact receives from the bot, in order. */

@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.ts';
 import { freshPostgresUrl } from '../support/databases.ts';
-import { fileComplaint } from '../../src/app/file-complaint.ts';
-import { sendWeeklyDigest } from '../../src/app/send-weekly-digest.ts';
+import { fileComplaint } from '../../src/app/complaints/file-complaint.ts';
+import { sendWeeklyDigest } from '../../src/app/reports/send-weekly-digest.ts';
 
 async function eventually<T>(probe: () => T | undefined, timeoutMs = 15_000): Promise<T> {
   const until = Date.now() + timeoutMs;

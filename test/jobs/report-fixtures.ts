@@ -17,7 +17,7 @@
  * Subjects: c1 "快递员", c7 " 快递员 " (the same cause once trimmed), the rest none.
  * Events: resolve c1 11-24 10:00, c2 11-25 11:00, c6 11-23 15:00, c7 11-18 10:00, c9 11-24 09:00; reopen c2 11-26 10:00.
  */
-import type { AppContext } from '../../src/app/context.ts';
+import type { AppContext } from '../../src/app/shared/context.ts';
 import { sh } from './support.ts';
 
 interface Row {

@@ -8,9 +8,9 @@ import { freshPostgresUrl, testDatabases } from '../support/databases.ts';
 import { testContext, TestClock } from '../support/context.ts';
 import { JobScheduler } from '../../src/jobs/scheduler.ts';
 import { botJobs, SLA_SWEEP_JOB } from '../../src/jobs/jobs.ts';
-import { WEEKLY_DIGEST_JOB } from '../../src/app/send-weekly-digest.ts';
-import { MONTHLY_SUMMARY_JOB } from '../../src/app/send-monthly-summary.ts';
-import { sweepSlaClocks } from '../../src/app/sweep-sla-clocks.ts';
+import { WEEKLY_DIGEST_JOB } from '../../src/app/reports/send-weekly-digest.ts';
+import { MONTHLY_SUMMARY_JOB } from '../../src/app/reports/send-monthly-summary.ts';
+import { sweepSlaClocks } from '../../src/app/sla/sweep-sla-clocks.ts';
 import { feishuTexts, fileAt, sh, type Ctx } from './support.ts';
 
 interface Instances {

@@ -1,11 +1,11 @@
 /** Helpers for the scheduled-work tests: local times, filing at a given moment, sweeping, reading what was queued. */
 import { DateTime } from 'luxon';
-import type { AppContext } from '../../src/app/context.ts';
+import type { AppContext } from '../../src/app/shared/context.ts';
 import type { TestClock } from '../support/context.ts';
-import { fileComplaint } from '../../src/app/file-complaint.ts';
-import { acceptComplaint } from '../../src/app/accept-complaint.ts';
-import { resolveComplaint } from '../../src/app/resolve-complaint.ts';
-import { sweepSlaClocks } from '../../src/app/sweep-sla-clocks.ts';
+import { fileComplaint } from '../../src/app/complaints/file-complaint.ts';
+import { acceptComplaint } from '../../src/app/complaints/accept-complaint.ts';
+import { resolveComplaint } from '../../src/app/complaints/resolve-complaint.ts';
+import { sweepSlaClocks } from '../../src/app/sla/sweep-sla-clocks.ts';
 
 export type Ctx = AppContext & { clock: TestClock };
 

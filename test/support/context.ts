@@ -2,10 +2,10 @@
 import path from 'node:path';
 import { loadConfigFile } from '../../src/config/load.ts';
 import type { AppConfig } from '../../src/config/schema.ts';
-import type { AppContext } from '../../src/app/context.ts';
+import type { AppContext } from '../../src/app/shared/context.ts';
 import type { Database } from '../../src/store/database.ts';
-import { calendarFromConfig, slaFromConfig } from '../../src/app/policy.ts';
-import { syncDirectory } from '../../src/app/sync-directory.ts';
+import { calendarFromConfig, slaFromConfig } from '../../src/app/shared/policy.ts';
+import { syncDirectory } from '../../src/app/shared/sync-directory.ts';
 import { createLogger } from '../../src/logger.ts';
 
 export const EXAMPLE_CONFIG_PATH = path.resolve(import.meta.dirname, '../../complaint-bot.example.yaml');

@@ -1,0 +1,68 @@
+/**
+ * Which Feishu cards show a complaint, and keeping them current. A complaint has at most one current
+ * (active) card per chat: the one in its department's group is home (customer messages go to its
+ * thread); a manager's chat may hold another. Every other card is outdated: redrawn once without
+ * buttons, saying where the complaint is now. Feishu stops updating a card 14 days after it was sent,
+ * so an older current card is replaced by a fresh one instead of being patched.
+ */
+import type { Tx } from '../../store/database.ts';
+import type { CardMessage } from '../../store/generated/client.ts';
+import { enqueue, enqueueNewCard } from '../shared/outbox.ts';
+
+/** Feishu accepts updates for 14 days; an hour of margin keeps a queued patch inside that. */
+export const CARD_UPDATE_WINDOW_MS = 14 * 24 * 3600_000 - 3600_000;
+
+export function isUpdatable(card: Pick<CardMessage, 'createdAt'>, at: Date): boolean {
+  return at.getTime() - card.createdAt.getTime() < CARD_UPDATE_WINDOW_MS;
+}
+
+async function patch(tx: Tx, card: CardMessage, at: Date): Promise<void> {
+  await enqueue(tx, { channel: 'feishu', kind: 'card.patch', target: card.chatId, payload: { cardId: card.id }, complaintId: card.complaintId }, at);
+}
+
+async function newCard(tx: Tx, complaintId: number, chatId: string, at: Date): Promise<void> {
+  const card = await tx.cardMessage.create({ data: { complaintId, chatId, createdAt: at } });
+  await enqueue(tx, { channel: 'feishu', kind: 'card.send', target: chatId, payload: { cardId: card.id }, complaintId }, at);
+}
+
+/**
+ * Redraws the complaint's current cards from the database (all but `except`, the card that was just
+ * clicked: the click's answer redraws it). A current card too old to update is replaced by a fresh one
+ * in the department's group, and simply retired anywhere else.
+ */
+export async function refreshComplaintCards(tx: Tx, complaintId: number, at: Date, opts: { except?: string } = {}): Promise<void> {
+  const complaint = await tx.complaint.findUniqueOrThrow({ where: { id: complaintId }, include: { department: true } });
+  const cards = await tx.cardMessage.findMany({ where: { complaintId, active: true }, orderBy: { id: 'asc' } });
+  for (const card of cards) {
+    if (isUpdatable(card, at)) {
+      if (!opts.except || card.messageId !== opts.except) await patch(tx, card, at);
+      continue;
+    }
+    await tx.cardMessage.update({ where: { id: card.id }, data: { active: false } });
+    if (card.chatId === complaint.department.chatId) await newCard(tx, complaintId, card.chatId, at);
+  }
+  if (cards.length === 0) await newCard(tx, complaintId, complaint.department.chatId, at);
+}
+
+/** Posts a fresh current card into a chat; the card it replaces there is redrawn as outdated. */
+export async function postCardInChat(tx: Tx, complaintId: number, chatId: string, at: Date): Promise<void> {
+  const old = await tx.cardMessage.findMany({ where: { complaintId, chatId, active: true } });
+  await tx.cardMessage.updateMany({ where: { complaintId, chatId, active: true }, data: { active: false } });
+  for (const card of old) if (isUpdatable(card, at)) await patch(tx, card, at);
+  await newCard(tx, complaintId, chatId, at);
+}
+
+/** The complaint moved to another department: a fresh card in its group; every earlier current card is redrawn showing where it went. */
+export async function moveCardsTo(tx: Tx, complaintId: number, chatId: string, at: Date): Promise<void> {
+  const old = await tx.cardMessage.findMany({ where: { complaintId, active: true } });
+  await enqueueNewCard(tx, complaintId, chatId, at);
+  for (const card of old) if (isUpdatable(card, at)) await patch(tx, card, at);
+}
+
+/** The card whose thread holds the conversation with the customer: the current card in the department's group, else the latest card. */
+export async function threadCard(tx: Tx, complaintId: number, departmentChatId: string): Promise<CardMessage | null> {
+  return (
+    (await tx.cardMessage.findFirst({ where: { complaintId, chatId: departmentChatId, active: true }, orderBy: { id: 'desc' } })) ??
+    (await tx.cardMessage.findFirst({ where: { complaintId }, orderBy: [{ active: 'desc' }, { id: 'desc' }] }))
+  );
+}

@@ -1,0 +1,121 @@
+/** Everything a card shows about a complaint, read from the database (never from a stale card). */
+import type { Db, Tx } from '../../store/database.ts';
+import type { AppConfig } from '../../config/schema.ts';
+import type { Status } from '../../domain/lifecycle.ts';
+import type { Severity } from '../../domain/sla.ts';
+import { maskPhone } from '../../domain/phone.ts';
+import type { Language } from '../../i18n/index.ts';
+
+/** How many of the latest events a card lists (older ones are counted, not shown: a card must stay under 30 KB). */
+export const TIMELINE_LIMIT = 15;
+
+export interface TimelineEntry {
+  type: string;
+  actorName: string | null;
+  at: Date;
+  data: Record<string, unknown>;
+}
+
+export interface ComplaintView {
+  id: number;
+  number: string;
+  status: Status;
+  severity: Severity;
+  categoryId: string;
+  categoryName: string;
+  departmentId: string;
+  departmentName: string;
+  departmentChatId: string;
+  description: string;
+  customerName: string;
+  maskedPhone: string;
+  channel: string;
+  registeredAt: Date;
+  acceptDueAt: Date;
+  firstReplyDueAt: Date;
+  firstReplyAt: Date | null;
+  resolveDueAt: Date;
+  hardLimitAt: Date;
+  handlerName: string | null;
+  acceptedAt: Date | null;
+  resolution: string | null;
+  resolvedAt: Date | null;
+  rejectReason: string | null;
+  escalationTier: number;
+  deadlineExtended: boolean;
+  pausedAt: Date | null;
+  timeline: TimelineEntry[];
+  /** events older than the ones in `timeline` */
+  earlierEvents: number;
+  timeZone: string;
+  language: Language;
+  /** what the selects on the card offer */
+  options: { categories: { id: string; name: string }[]; departments: { id: string; name: string }[] };
+  /** The card message being drawn, when known: an inactive one is drawn without buttons. */
+  card: { id: number; chatId: string; active: boolean } | null;
+}
+
+function localized(name: string | { zh: string; en: string }, lang: Language): string {
+  return typeof name === 'string' ? name : name[lang];
+}
+
+export async function loadComplaintView(
+  db: Db | Tx,
+  config: AppConfig,
+  complaintId: number,
+  which: { cardId?: number; messageId?: string } = {},
+): Promise<ComplaintView | null> {
+  const c = await db.complaint.findUnique({
+    where: { id: complaintId },
+    include: { customer: true, department: true },
+  });
+  if (!c) return null;
+  const total = await db.complaintEvent.count({ where: { complaintId } });
+  const events = (await db.complaintEvent.findMany({ where: { complaintId }, orderBy: { id: 'desc' }, take: TIMELINE_LIMIT })).reverse();
+  const card =
+    which.cardId !== undefined
+      ? await db.cardMessage.findUnique({ where: { id: which.cardId } })
+      : which.messageId
+        ? await db.cardMessage.findFirst({ where: { complaintId, messageId: which.messageId } })
+        : null;
+  const lang = config.defaultLanguage;
+  const category = config.categories.find((x) => x.id === c.category);
+  return {
+    id: c.id,
+    number: c.number,
+    status: c.status as Status,
+    severity: c.severity as Severity,
+    categoryId: c.category,
+    categoryName: category ? localized(category.name, lang) : c.category,
+    departmentId: c.departmentId,
+    departmentName: c.department.name,
+    departmentChatId: c.department.chatId,
+    description: c.description,
+    customerName: c.customer.displayName,
+    maskedPhone: maskPhone(c.contactPhone ?? c.customer.phone),
+    channel: c.channel,
+    registeredAt: c.registeredAt,
+    acceptDueAt: c.acceptDueAt,
+    firstReplyDueAt: c.firstReplyDueAt,
+    firstReplyAt: c.firstReplyAt,
+    resolveDueAt: c.resolveDueAt,
+    hardLimitAt: c.hardLimitAt,
+    handlerName: c.handlerName,
+    acceptedAt: c.acceptedAt,
+    resolution: c.resolution,
+    resolvedAt: c.resolvedAt,
+    rejectReason: c.rejectReason,
+    escalationTier: c.escalationTier,
+    deadlineExtended: c.deadlineExtended,
+    pausedAt: c.pausedAt,
+    timeline: events.map((e) => ({ type: e.type, actorName: e.actorName, at: e.at, data: (e.data ?? {}) as Record<string, unknown> })),
+    earlierEvents: Math.max(0, total - events.length),
+    timeZone: config.calendar.timeZone,
+    language: lang,
+    options: {
+      categories: config.categories.map((x) => ({ id: x.id, name: localized(x.name, lang) })),
+      departments: config.departments.map((d) => ({ id: d.id, name: d.name })),
+    },
+    card: card && card.complaintId === c.id ? { id: card.id, chatId: card.chatId, active: card.active } : null,
+  };
+}

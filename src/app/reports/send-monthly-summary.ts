@@ -1,0 +1,77 @@
+/**
+ * The monthly summary (每月汇总), on the 1st (jobs.monthlySummary): every department gets a card with its
+ * figures for last month, the trend over the last months and its most frequent causes; the managers'
+ * chat gets the same for the whole company. One transaction claims the slot and queues every card.
+ */
+import type { Db, Tx } from '../../store/database.ts';
+import type { Language } from '../../i18n/index.ts';
+import { monthLabel, monthOf, monthStartOf } from '../../domain/digest.ts';
+import { renderSummaryCard } from '../../../cards/summary-card.ts';
+import type { AppContext } from '../shared/context.ts';
+import { claimJobSlot, finishJobSlot, type JobSlot } from '../shared/claim-job-slot.ts';
+import { computeMonthlyFigures, type MonthFigures } from './compute-monthly-figures.ts';
+import { enqueue } from '../shared/outbox.ts';
+import { reportNames } from './send-weekly-digest.ts';
+
+export interface MonthlySummary {
+  /** 'YYYY-MM' */
+  label: string;
+  start: Date;
+  end: Date;
+  /** the department's name, or the company's */
+  scope: string;
+  scopeIsCompany: boolean;
+  figures: MonthFigures;
+  categoryNames: Record<string, string>;
+  timeZone: string;
+  language: Language;
+  generatedAt: Date;
+  lateSince: Date | null;
+}
+
+export const MONTHLY_SUMMARY_JOB = 'monthly-summary';
+
+/** The month a scheduled report covers: the one before its slot's month. */
+export function reportedMonthOf(slotAt: Date, timeZone: string): Date {
+  return monthStartOf(new Date(monthStartOf(slotAt, timeZone).getTime() - 1), timeZone);
+}
+
+export async function buildMonthlySummaries(ctx: AppContext, monthStart: Date, db: Db | Tx = ctx.db): Promise<{ company: MonthlySummary; departments: (MonthlySummary & { chatId: string })[] }> {
+  const tz = ctx.calendar.timeZone;
+  const lang = ctx.config.defaultLanguage;
+  const month = monthOf(monthStart, tz);
+  const now = ctx.now();
+  const figures = await computeMonthlyFigures(db, ctx.config, month, now);
+  const { categoryNames } = reportNames(ctx, lang);
+  const base = { label: monthLabel(month.start, tz), start: month.start, end: month.end, categoryNames, timeZone: tz, language: lang, generatedAt: now, lateSince: null };
+  return {
+    company: { ...base, scope: ctx.config.company.name, scopeIsCompany: true, figures: figures.company },
+    departments: ctx.config.departments.map((d) => ({
+      ...base,
+      scope: d.name,
+      scopeIsCompany: false,
+      chatId: d.chatId,
+      figures: figures.departments.find((f) => f.id === d.id)!,
+    })),
+  };
+}
+
+/** Queues every department's summary (and the company's, to managersChatId); false when another instance had the slot. */
+export async function sendMonthlySummary(ctx: AppContext, opts: { monthStart?: Date; slot?: JobSlot } = {}): Promise<boolean> {
+  const monthStart = opts.monthStart ?? reportedMonthOf(opts.slot?.scheduledAt ?? ctx.now(), ctx.calendar.timeZone);
+  const sent = await ctx.db.$transaction(
+    async (tx) => {
+      const now = ctx.now();
+      if (opts.slot && !(await claimJobSlot(tx, opts.slot, now))) return false;
+      const { company, departments } = await buildMonthlySummaries(ctx, monthStart, tx);
+      const lateSince = opts.slot?.late ? opts.slot.scheduledAt : null;
+      for (const s of departments) await enqueue(tx, { channel: 'feishu', kind: 'card.raw', target: s.chatId, payload: { card: renderSummaryCard({ ...s, lateSince }) } }, now);
+      if (ctx.config.managersChatId) await enqueue(tx, { channel: 'feishu', kind: 'card.raw', target: ctx.config.managersChatId, payload: { card: renderSummaryCard({ ...company, lateSince }) } }, now);
+      if (opts.slot) await finishJobSlot(tx, opts.slot, ctx.now());
+      return true;
+    },
+    { timeout: 120_000, maxWait: 30_000 },
+  );
+  if (sent) ctx.outboxChanged();
+  return sent;
+}

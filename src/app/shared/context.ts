@@ -1,0 +1,17 @@
+import type { Db } from '../../store/database.ts';
+import type { AppConfig } from '../../config/schema.ts';
+import type { BusinessCalendar } from '../../domain/calendar.ts';
+import type { SlaPolicy } from '../../domain/sla.ts';
+import type { Logger } from '../../logger.ts';
+
+/** What every use case receives: the database, the validated config, the clock, and a way to wake the outbox. */
+export interface AppContext {
+  db: Db;
+  config: AppConfig;
+  calendar: BusinessCalendar;
+  sla: SlaPolicy;
+  now: () => Date;
+  log: Logger;
+  /** Called after a transaction queued outbox rows, so delivery starts at once instead of at the next poll. */
+  outboxChanged: () => void;
+}
