@@ -6,9 +6,7 @@
 import { DateTime } from 'luxon';
 import { attainment, change, rate, ratingAverage } from '../src/domain/digest.ts';
 import { formatLocalTime } from '../src/app/shared/format.ts';
-import type { WeeklyDigest } from '../src/app/reports/send-weekly-digest.ts';
-import type { PeriodFigures, SlaClock } from '../src/app/reports/compute-weekly-figures.ts';
-import { SLA_CLOCKS } from '../src/app/reports/compute-weekly-figures.ts';
+import { SLA_CLOCKS, type PeriodFigures, type SlaClock, type WeeklyDigest } from '../src/app/reports/report-figures.ts';
 import { t, type Language, type MessageKey } from '../src/i18n/index.ts';
 
 export function escapeMarkdown(text: string): string {

@@ -4,9 +4,7 @@
  */
 import { attainment, ratingAverage } from '../src/domain/digest.ts';
 import { formatLocalTime } from '../src/app/shared/format.ts';
-import type { MonthlySummary } from '../src/app/reports/send-monthly-summary.ts';
-import type { UnfinishedLedger } from '../src/app/reports/send-unfinished-ledger.ts';
-import { SLA_CLOCKS } from '../src/app/reports/compute-weekly-figures.ts';
+import { SLA_CLOCKS, type MonthlySummary, type UnfinishedLedger } from '../src/app/reports/report-figures.ts';
 import { t, type MessageKey } from '../src/i18n/index.ts';
 import { changeText, escapeMarkdown, header, hoursText, percent } from './digest-card.ts';
 

@@ -7,29 +7,8 @@
 import type { Db, Tx } from '../../store/database.ts';
 import type { AppConfig } from '../../config/schema.ts';
 import { monthBoundaries, monthsEndingWith, type Period } from '../../domain/digest.ts';
-import { openAt, overdueAt, queryAttainment, SLA_CLOCKS, timestamps, type DurationStats, type SlaClock } from './compute-weekly-figures.ts';
-
-export interface MonthFigures {
-  /** a department id, or '' for the whole company */
-  id: string;
-  new: number;
-  resolved: number;
-  open: number;
-  overdue: number;
-  attainment: Record<SlaClock, { met: number; missed: number }>;
-  resolve: DurationStats;
-  /** counts of ratings 1..5 */
-  ratings: number[];
-  /** oldest first, ending with the month itself */
-  trend: { month: string; new: number; resolved: number }[];
-  causes: { category: string; subject: string | null; count: number }[];
-}
-
-export interface MonthlyFigures {
-  month: string;
-  company: MonthFigures;
-  departments: MonthFigures[];
-}
+import { openAt, overdueAt, queryAttainment, timestamps } from './compute-weekly-figures.ts';
+import { SLA_CLOCKS, type DurationStats, type MonthFigures, type MonthlyFigures, type SlaClock } from './report-figures.ts';
 
 type Q = Db | Tx;
 

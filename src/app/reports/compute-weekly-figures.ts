@@ -16,59 +16,9 @@ import type { Db, Tx } from '../../store/database.ts';
 import { Prisma } from '../../store/generated/client.ts';
 import type { AppConfig } from '../../config/schema.ts';
 import { dayBoundaries, daysOf, type Period } from '../../domain/digest.ts';
+import type { DepartmentFigures, OpenComplaintRow, PeriodFigures, SlaClock, WeeklyFigures } from './report-figures.ts';
 
 export const OPEN_STATUSES = ['registered', 'accepted', 'in_progress', 'waiting_customer', 'reopened'];
-export const SLA_CLOCKS = ['accept', 'firstReply', 'resolve'] as const;
-export type SlaClock = (typeof SLA_CLOCKS)[number];
-
-export interface DurationStats {
-  count: number;
-  medianHours: number | null;
-  p90Hours: number | null;
-}
-
-export interface PeriodFigures {
-  new: number;
-  resolved: number;
-  open: number;
-  overdue: number;
-  attainment: Record<SlaClock, { met: number; missed: number }>;
-  accept: DurationStats;
-  resolve: DurationStats;
-  /** counts of ratings 1..5 (index 0 = rating 1) */
-  ratings: number[];
-  reopened: number;
-  resolutions: number;
-}
-
-export interface DepartmentFigures {
-  id: string;
-  new: number;
-  resolved: number;
-  open: number;
-  overdue: number;
-}
-
-export interface OpenComplaintRow {
-  id: number;
-  number: string;
-  departmentId: string;
-  category: string;
-  severity: string;
-  status: string;
-  registeredAt: Date;
-  escalationTier: number;
-}
-
-export interface WeeklyFigures {
-  current: PeriodFigures;
-  previous: PeriodFigures;
-  byCategory: { id: string; count: number }[];
-  bySeverity: { severity: string; count: number }[];
-  byDepartment: DepartmentFigures[];
-  longestOpen: OpenComplaintRow[];
-  daily: { date: string; new: number; resolved: number }[];
-}
 
 type Q = Db | Tx;
 const hours = (seconds: number | null) => (seconds === null ? null : seconds / 3600);

@@ -9,25 +9,10 @@ import { monthLabel, monthOf, monthStartOf } from '../../domain/digest.ts';
 import { renderSummaryCard } from '../../../cards/summary-card.ts';
 import type { AppContext } from '../shared/context.ts';
 import { claimJobSlot, finishJobSlot, type JobSlot } from '../shared/claim-job-slot.ts';
-import { computeMonthlyFigures, type MonthFigures } from './compute-monthly-figures.ts';
+import { computeMonthlyFigures } from './compute-monthly-figures.ts';
+import type { MonthFigures, MonthlySummary } from './report-figures.ts';
 import { enqueue } from '../shared/outbox.ts';
 import { reportNames } from './send-weekly-digest.ts';
-
-export interface MonthlySummary {
-  /** 'YYYY-MM' */
-  label: string;
-  start: Date;
-  end: Date;
-  /** the department's name, or the company's */
-  scope: string;
-  scopeIsCompany: boolean;
-  figures: MonthFigures;
-  categoryNames: Record<string, string>;
-  timeZone: string;
-  language: Language;
-  generatedAt: Date;
-  lateSince: Date | null;
-}
 
 export const MONTHLY_SUMMARY_JOB = 'monthly-summary';
 

@@ -10,36 +10,9 @@ import { renderLedgerCard } from '../../../cards/summary-card.ts';
 import type { AppContext } from '../shared/context.ts';
 import { claimJobSlot, finishJobSlot, type JobSlot } from '../shared/claim-job-slot.ts';
 import { OPEN_STATUSES } from './compute-weekly-figures.ts';
+import type { LedgerItem, UnfinishedLedger } from './report-figures.ts';
 import { enqueue } from '../shared/outbox.ts';
 import { reportNames } from './send-weekly-digest.ts';
-
-export interface LedgerItem {
-  number: string;
-  category: string;
-  severity: string;
-  status: string;
-  registeredAt: Date;
-  resolveDueAt: Date;
-  handlerName: string | null;
-  escalationTier: number;
-}
-
-export interface UnfinishedLedger {
-  departmentId: string;
-  department: string;
-  chatId: string;
-  /** last month, 'YYYY-MM' */
-  month: string;
-  /** the start of this month: everything registered before it and still open is listed */
-  before: Date;
-  total: number;
-  items: LedgerItem[];
-  categoryNames: Record<string, string>;
-  timeZone: string;
-  language: Language;
-  generatedAt: Date;
-  lateSince: Date | null;
-}
 
 export const UNFINISHED_LEDGER_JOB = 'unfinished-ledger';
 

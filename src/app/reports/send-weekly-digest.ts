@@ -11,24 +11,9 @@ import { isoWeekLabel, parseIsoWeek, weekOf, weekStartOf } from '../../domain/di
 import { renderDigestCard } from '../../../cards/digest-card.ts';
 import type { AppContext } from '../shared/context.ts';
 import { claimJobSlot, finishJobSlot, type JobSlot } from '../shared/claim-job-slot.ts';
-import { computeWeeklyFigures, type WeeklyFigures } from './compute-weekly-figures.ts';
+import { computeWeeklyFigures } from './compute-weekly-figures.ts';
+import type { WeeklyDigest } from './report-figures.ts';
 import { enqueue } from '../shared/outbox.ts';
-
-export interface WeeklyDigest {
-  /** ISO week, e.g. 2026-W47 */
-  label: string;
-  start: Date;
-  end: Date;
-  figures: WeeklyFigures;
-  categoryNames: Record<string, string>;
-  departmentNames: Record<string, string>;
-  companyName: string;
-  timeZone: string;
-  language: Language;
-  generatedAt: Date;
-  /** set when a scheduled digest is made up after downtime */
-  lateSince: Date | null;
-}
 
 export const WEEKLY_DIGEST_JOB = 'weekly-digest';
 

@@ -1,0 +1,140 @@
+/**
+ * The figures every report carries, as plain types: the use cases that count them (compute-…, send-…)
+ * and the cards that draw them (cards/) both import them from here, so neither imports the other's module.
+ */
+import type { Language } from '../../i18n/index.ts';
+
+export const SLA_CLOCKS = ['accept', 'firstReply', 'resolve'] as const;
+
+export type SlaClock = (typeof SLA_CLOCKS)[number];
+
+export interface DurationStats {
+  count: number;
+  medianHours: number | null;
+  p90Hours: number | null;
+}
+
+export interface PeriodFigures {
+  new: number;
+  resolved: number;
+  open: number;
+  overdue: number;
+  attainment: Record<SlaClock, { met: number; missed: number }>;
+  accept: DurationStats;
+  resolve: DurationStats;
+  /** counts of ratings 1..5 (index 0 = rating 1) */
+  ratings: number[];
+  reopened: number;
+  resolutions: number;
+}
+
+export interface DepartmentFigures {
+  id: string;
+  new: number;
+  resolved: number;
+  open: number;
+  overdue: number;
+}
+
+export interface OpenComplaintRow {
+  id: number;
+  number: string;
+  departmentId: string;
+  category: string;
+  severity: string;
+  status: string;
+  registeredAt: Date;
+  escalationTier: number;
+}
+
+export interface WeeklyFigures {
+  current: PeriodFigures;
+  previous: PeriodFigures;
+  byCategory: { id: string; count: number }[];
+  bySeverity: { severity: string; count: number }[];
+  byDepartment: DepartmentFigures[];
+  longestOpen: OpenComplaintRow[];
+  daily: { date: string; new: number; resolved: number }[];
+}
+
+export interface MonthFigures {
+  /** a department id, or '' for the whole company */
+  id: string;
+  new: number;
+  resolved: number;
+  open: number;
+  overdue: number;
+  attainment: Record<SlaClock, { met: number; missed: number }>;
+  resolve: DurationStats;
+  /** counts of ratings 1..5 */
+  ratings: number[];
+  /** oldest first, ending with the month itself */
+  trend: { month: string; new: number; resolved: number }[];
+  causes: { category: string; subject: string | null; count: number }[];
+}
+
+export interface MonthlyFigures {
+  month: string;
+  company: MonthFigures;
+  departments: MonthFigures[];
+}
+
+export interface WeeklyDigest {
+  /** ISO week, e.g. 2026-W47 */
+  label: string;
+  start: Date;
+  end: Date;
+  figures: WeeklyFigures;
+  categoryNames: Record<string, string>;
+  departmentNames: Record<string, string>;
+  companyName: string;
+  timeZone: string;
+  language: Language;
+  generatedAt: Date;
+  /** set when a scheduled digest is made up after downtime */
+  lateSince: Date | null;
+}
+
+export interface MonthlySummary {
+  /** 'YYYY-MM' */
+  label: string;
+  start: Date;
+  end: Date;
+  /** the department's name, or the company's */
+  scope: string;
+  scopeIsCompany: boolean;
+  figures: MonthFigures;
+  categoryNames: Record<string, string>;
+  timeZone: string;
+  language: Language;
+  generatedAt: Date;
+  lateSince: Date | null;
+}
+
+export interface LedgerItem {
+  number: string;
+  category: string;
+  severity: string;
+  status: string;
+  registeredAt: Date;
+  resolveDueAt: Date;
+  handlerName: string | null;
+  escalationTier: number;
+}
+
+export interface UnfinishedLedger {
+  departmentId: string;
+  department: string;
+  chatId: string;
+  /** last month, 'YYYY-MM' */
+  month: string;
+  /** the start of this month: everything registered before it and still open is listed */
+  before: Date;
+  total: number;
+  items: LedgerItem[];
+  categoryNames: Record<string, string>;
+  timeZone: string;
+  language: Language;
+  generatedAt: Date;
+  lateSince: Date | null;
+}
