@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { aesKeyFrom, decryptMessage, encryptMessage, sha1Signature, signatureMatches, WechatCryptoError } from '../../adapters/wechat/crypto.ts';
 import { buildWechatXml, parseWechatXml, XmlError } from '../../adapters/wechat/xml.ts';
-import { openFromWechat, sealForApp, wechatSign } from '../emulators/wechat/index.ts';
+import { openFromWechat, sealForApp, wechatSign } from '../../src/sandbox/emulators/wechat/index.ts';
 
 // Tencent's sample (WXBizMsgCrypt, developer.work.weixin.qq.com/document/path/90968): same algorithm as the official account's safe mode.
 const SAMPLE = {

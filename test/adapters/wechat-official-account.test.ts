@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshPostgresUrl, testDatabases } from '../support/databases.ts';
 import { eventually, OA_AES_KEY, OA_APP_ID, OA_APP_SECRET, OA_TOKEN, startWechatHarness, type WechatHarness } from '../support/wechat.ts';
-import { WechatEmulator, wechatSign, type EmulatedUser } from '../emulators/wechat/index.ts';
+import { WechatEmulator, wechatSign, type EmulatedUser } from '../../src/sandbox/emulators/wechat/index.ts';
 import { OfficialAccountTransport, WECHAT_OA_PATH } from '../../adapters/wechat/official-account.ts';
 import { OfficialAccountApi } from '../../adapters/wechat/oa-api.ts';
 import { ApiTokenStore } from '../../src/store/api-token-store.ts';

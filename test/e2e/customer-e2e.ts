@@ -1,7 +1,7 @@
 /** Helpers for the customer end-to-end tests: the real bot against the Telegram and Feishu emulators. */
 import type { Message, User } from 'grammy/types';
-import type { FeishuMessage } from '../emulators/feishu/index.ts';
-import type { NewUserOptions } from '../emulators/telegram/index.ts';
+import type { FeishuMessage } from '../../src/sandbox/emulators/feishu/index.ts';
+import type { NewUserOptions } from '../../src/sandbox/emulators/telegram/index.ts';
 import type { Harness } from '../support/harness.ts';
 
 export { harnessKinds, type HarnessKind } from '../support/harness.ts';

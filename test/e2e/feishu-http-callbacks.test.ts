@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postRaw } from '../emulators/feishu/index.ts';
+import { postRaw } from '../../src/sandbox/emulators/feishu/index.ts';
 import { startHarness, ENCRYPT_KEY, VERIFICATION_TOKEN, type Harness } from '../support/harness.ts';
 import { FEISHU_CALLBACK_PATH } from '../../src/bootstrap.ts';
 import { fileFor } from './staff-helpers.ts';

@@ -4,7 +4,7 @@
  * clock so the waits are exact and the test does not depend on timing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FeishuEmulator } from '../emulators/feishu/index.ts';
+import { FeishuEmulator } from '../../src/sandbox/emulators/feishu/index.ts';
 import { APP_ID, APP_SECRET } from '../support/harness.ts';
 import { FeishuClient } from '../../adapters/feishu/feishu-client.ts';
 import { feishuSender, FEISHU_PER_TARGET } from '../../src/delivery/senders.ts';

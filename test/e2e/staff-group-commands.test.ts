@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, ENCRYPT_KEY, VERIFICATION_TOKEN, type Harness } from '../support/harness.ts';
-import { postRaw } from '../emulators/feishu/index.ts';
+import { postRaw } from '../../src/sandbox/emulators/feishu/index.ts';
 import { FEISHU_CALLBACK_PATH } from '../../src/bootstrap.ts';
 import { enqueueCardRefresh } from '../../src/app/shared/outbox.ts';
 import { formatLocalTime } from '../../src/app/shared/format.ts';

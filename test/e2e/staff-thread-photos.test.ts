@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { type Harness } from '../support/harness.ts';
-import { TINY_PNG } from '../emulators/telegram/index.ts';
+import { TINY_PNG } from '../../src/sandbox/emulators/telegram/index.ts';
 import { fileFor, harnessKinds, outboxSettled } from './staff-helpers.ts';
 import { useHarness } from '../support/use-harness.ts';
 

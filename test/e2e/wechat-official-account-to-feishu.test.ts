@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWechatHarness, eventually, type WechatHarness } from '../support/wechat.ts';
-import type { EmulatedUser } from '../emulators/wechat/index.ts';
+import type { EmulatedUser } from '../../src/sandbox/emulators/wechat/index.ts';
 import type { TextButton } from '../../src/app/shared/outbox.ts';
 import { t } from '../../src/i18n/index.ts';
 import { harnessKinds } from '../support/harness.ts';

@@ -5,8 +5,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { WechatEmulator } from '../emulators/wechat/index.ts';
-import { FeishuEmulator } from '../emulators/feishu/index.ts';
+import { WechatEmulator } from '../../src/sandbox/emulators/wechat/index.ts';
+import { FeishuEmulator } from '../../src/sandbox/emulators/feishu/index.ts';
 import { startBot, type RunningBot } from '../../src/bootstrap.ts';
 import { loadEnv } from '../../src/config/load.ts';
 import type { AppConfig } from '../../src/config/schema.ts';

@@ -2,7 +2,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as lark from '@larksuiteoapi/node-sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FeishuCallbackError, FeishuEmulator, decryptPayload, randomChatId, randomOpenId } from './feishu/index.ts';
+import { FeishuCallbackError, FeishuEmulator, decryptPayload, randomChatId, randomOpenId } from '../../../src/sandbox/emulators/feishu/index.ts';
 
 const APP_ID = 'cli_a1b2c3d4e5f60718';
 const APP_SECRET = 'secret-for-tests';

@@ -5,8 +5,8 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import { Bot, GrammyError, InlineKeyboard, InputFile, webhookCallback } from 'grammy';
 import type { Message, Update } from 'grammy/types';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { formatText } from './telegram/formatting.ts';
-import { TelegramEmulator, TINY_PNG } from './telegram/index.ts';
+import { formatText } from '../../../src/sandbox/emulators/telegram/formatting.ts';
+import { TelegramEmulator, TINY_PNG } from '../../../src/sandbox/emulators/telegram/index.ts';
 
 let emu: TelegramEmulator;
 let bots: Bot[] = [];
