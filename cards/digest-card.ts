@@ -17,8 +17,17 @@ export function percent(value: number | null): string {
   return value === null ? '—' : `${Math.round(value * 100)}%`;
 }
 
+/**
+ * A duration given in hours, in the unit that shows it: seconds under a minute, minutes under an hour,
+ * hours to a tenth under ten hours, whole hours above ("0.0 小时" said nothing about a 20-second acceptance).
+ */
 export function hoursText(lang: Language, value: number | null): string {
-  return value === null ? '—' : t(lang, 'digest.hours', { h: value < 10 ? value.toFixed(1) : Math.round(value) });
+  if (value === null) return '—';
+  const seconds = Math.round(value * 3600);
+  if (seconds < 60) return t(lang, 'digest.seconds', { s: seconds });
+  const minutes = Math.round(value * 60);
+  if (minutes <= 60 && value < 1) return t(lang, 'digest.minutes', { m: minutes });
+  return t(lang, 'digest.hours', { h: value < 10 ? value.toFixed(1) : Math.round(value) });
 }
 
 /** The change against the previous value: "+3 +33%", "−2 −50%", "±0". */

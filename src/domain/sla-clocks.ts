@@ -158,9 +158,15 @@ function tierClock(f: ClockFacts, clocks: RunningClock[], now: Date, rules: Cloc
   return clock(tier === 1 ? 'tier1' : 'tier2', 0, f.escalatedAt, f.escalationDueAt, tier < TOP_TIER ? 'escalate' : 'alert', true, 0, rules, cal, memo);
 }
 
-/** The due of the next tier's own clock, counted in business time from the moment of escalation. */
+/**
+ * The due of the next tier's own clock, counted in business time from the minute of escalation. Sweeps
+ * run on whole minutes, a little after the minute: counting from the sweep's exact instant put the due a
+ * few hundred milliseconds after the later sweep's minute, and the next tier was called one sweep late
+ * about half the time. From the whole minute, the sweep of the due minute always sees it due.
+ */
 export function tierDueAt(tier: number, at: Date, rules: Pick<ClockRules, 'tierMinutes'>, cal: BusinessCalendar): Date {
-  return addBusinessMinutes(at, tier >= TOP_TIER ? rules.tierMinutes.manager : rules.tierMinutes.supervisor, cal);
+  const minute = new Date(Math.floor(at.getTime() / 60_000) * 60_000);
+  return addBusinessMinutes(minute, tier >= TOP_TIER ? rules.tierMinutes.manager : rules.tierMinutes.supervisor, cal);
 }
 
 /**

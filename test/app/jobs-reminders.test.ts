@@ -9,6 +9,7 @@ import type { Database } from '../../src/store/database.ts';
 import { clockProgress, computeDeadlines } from '../../src/domain/sla.ts';
 import { addBusinessMinutes, businessMinutesBetween } from '../../src/domain/calendar.ts';
 import { reopenComplaint } from '../../src/app/complaints/reopen-complaint.ts';
+import { formatBusinessMinutes } from '../../src/app/sla/sla-notice.ts';
 import { acceptAt, at, feishuTexts, fileAt, lastOutboxId, resolveAt, sh, staff, sweepAt, type Ctx } from '../jobs/support.ts';
 
 describe.each(testDatabases())('SLA sweep on $name', (kind) => {
@@ -40,7 +41,7 @@ describe.each(testDatabases())('SLA sweep on $name', (kind) => {
     const texts = await textsFor(c.id);
     expect(texts).toHaveLength(1);
     expect(texts[0]!.target).toBe('oc_cs_group');
-    expect(texts[0]!.text).toBe(`⏰ 投诉 ${c.number}（一般·服务态度）的受理时限还剩 30分钟，截止 2026-11-23 12:00。`);
+    expect(texts[0]!.text).toBe(`${at('ou_cs_agent_1')}${at('ou_cs_agent_2')}⏰ 投诉 ${c.number}（一般·服务态度）的受理时限还剩 30分钟，截止 2026-11-23 12:00。尚无人受理：请客服部值班人员受理。`);
 
     await sweepAt(ctx, '2026-11-23 11:31');
     await sweepAt(ctx, '2026-11-23 11:45');
@@ -93,7 +94,7 @@ describe.each(testDatabases())('SLA sweep on $name', (kind) => {
     texts = await textsFor(c.id, before);
     expect(texts).toHaveLength(1);
     expect(texts[0]!.target).toBe('oc_cs_group');
-    expect(texts[0]!.text).toBe(`${at('ou_cs_supervisor')}⏰ 投诉 ${c.number}（一般·服务态度）的主管跟进时限还剩 1小时，截止 2026-11-25 17:30。`);
+    expect(texts[0]!.text).toBe(`${at('ou_cs_supervisor')}⏰ 投诉 ${c.number}（一般·服务态度）的主管跟进时限还剩 1小时，截止 2026-11-25 17:30。请主管跟进。`);
 
     await sweepAt(ctx, '2026-11-25 17:30');
     row = await ctx.db.complaint.findUniqueOrThrow({ where: { id: c.id } });
@@ -111,7 +112,7 @@ describe.each(testDatabases())('SLA sweep on $name', (kind) => {
     await sweepAt(ctx, '2026-11-26 18:00');
     texts = await textsFor(c.id, beforeTop);
     expect(texts.filter((t) => t.target === 'oc_managers_group').map((t) => t.text)).toContainEqual(
-      `${at('ou_general_manager')}⚠️ 投诉 ${c.number}（客服部·一般·服务态度）的总经理督办已超时（截止 2026-11-26 18:00），已由总经理督办。`,
+      `${at('ou_general_manager')}⚠️ 投诉 ${c.number}（客服部·一般·服务态度）的总经理督办已超时（截止 2026-11-26 18:00）。总经理督办已是最高一级，不再升级，请总经理尽快处理。`,
     );
     expect((await ctx.db.complaint.findUniqueOrThrow({ where: { id: c.id } })).escalationTier).toBe(2);
     expect(await ctx.db.complaintEvent.count({ where: { complaintId: c.id, type: 'escalate' } })).toBe(2);
@@ -163,7 +164,7 @@ describe.each(testDatabases())('SLA sweep on $name', (kind) => {
     await sweepAt(ctx, '2026-10-08 09:29');
     expect(await textsFor(c.id)).toEqual([]);
     await sweepAt(ctx, '2026-10-08 09:30');
-    expect((await textsFor(c.id)).map((t) => t.text)).toEqual([`⏰ 投诉 ${c.number}（一般·服务态度）的受理时限还剩 30分钟，截止 2026-10-08 10:00。`]);
+    expect((await textsFor(c.id)).map((t) => t.text)).toEqual([`${at('ou_cs_agent_1')}${at('ou_cs_agent_2')}⏰ 投诉 ${c.number}（一般·服务态度）的受理时限还剩 30分钟，截止 2026-10-08 10:00。尚无人受理：请客服部值班人员受理。`]);
   });
 
   it('tells the supervisor about an important complaint at once, and only once', async () => {
@@ -248,6 +249,53 @@ describe.each(testDatabases())('SLA sweep on $name', (kind) => {
     const texts = await textsFor(c.id, before);
     expect(texts.map((t) => t.text)).toEqual([expect.stringContaining(`投诉 ${c.number}（一般·服务态度）的再次联系不满意客户时限还剩`)]);
     expect(await ctx.db.slaNotice.findMany({ where: { complaintId: c.id, kind: 'remind' }, select: { clock: true, cycle: true } })).toEqual([{ clock: 'recontact', cycle: 1 }]);
+  });
+
+  it('before anyone accepted, the reminder @mentions the department\'s agents on duty and says who should act', async () => {
+    const c = await fileAt(ctx, '2026-12-21 10:00', 'service'); // Monday, 客服部, accept due 12:00
+    const before = await lastOutboxId(ctx);
+    await sweepAt(ctx, '2026-12-21 11:30');
+    const texts = await textsFor(c.id, before);
+    expect(texts.map((t) => t.text)).toEqual([
+      `${at('ou_cs_agent_1')}${at('ou_cs_agent_2')}⏰ 投诉 ${c.number}（一般·服务态度）的受理时限还剩 30分钟，截止 2026-12-21 12:00。尚无人受理：请客服部值班人员受理。`,
+    ]);
+  });
+
+  it('escalation messages say what happens when the tier\'s own time runs out, and that the top tier has no next tier', async () => {
+    const c = await fileAt(ctx, '2026-12-22 10:00', 'service');
+    let before = await lastOutboxId(ctx);
+    await sweepAt(ctx, '2026-12-22 12:00');
+    const toSupervisor = (await textsFor(c.id, before)).map((t) => t.text).find((t) => t.includes('升级至主管'))!;
+    expect(toSupervisor).toContain('请在 2026-12-22 17:30 前处理，届时仍未处理将升级至总经理督办');
+    before = await lastOutboxId(ctx);
+    await sweepAt(ctx, '2026-12-22 17:30');
+    const toManager = (await textsFor(c.id, before)).map((t) => t.text).find((t) => t.includes('升级至总经理'))!;
+    expect(toManager).toContain('请在 2026-12-23 18:00 前处理；总经理督办已是最高一级，届时不再升级，将再次提醒总经理');
+    before = await lastOutboxId(ctx);
+    await sweepAt(ctx, '2026-12-23 18:00');
+    expect((await textsFor(c.id, before)).map((t) => t.text)).toContainEqual(
+      `${at('ou_general_manager')}⚠️ 投诉 ${c.number}（客服部·一般·服务态度）的总经理督办已超时（截止 2026-12-23 18:00）。总经理督办已是最高一级，不再升级，请总经理尽快处理。`,
+    );
+  });
+
+  it('a tier\'s deadline falls on the whole minute, so the sweep of that minute calls the next tier even when sweeps run a little after the minute', async () => {
+    const c = await fileAt(ctx, '2026-12-24 09:00', 'service'); // accept due 11:00
+    // the sweep of 11:00 runs 700 ms after the minute, the one of 16:30 only 200 ms after
+    await sweepAt(ctx, new Date(sh('2026-12-24 11:00').getTime() + 700));
+    const row = await ctx.db.complaint.findUniqueOrThrow({ where: { id: c.id } });
+    expect(row.escalationTier).toBe(1);
+    expect(row.escalationDueAt).toEqual(sh('2026-12-24 16:30')); // 4 business hours, lunch 12:00–13:30 left out
+    await sweepAt(ctx, new Date(sh('2026-12-24 16:30').getTime() + 200));
+    expect((await ctx.db.complaint.findUniqueOrThrow({ where: { id: c.id } })).escalationTier).toBe(2);
+  });
+
+  it('time left is said honestly: under a minute is "不到1分钟", otherwise the nearest minute', () => {
+    expect(formatBusinessMinutes(20 / 60, 'zh')).toBe('不到1分钟');
+    expect(formatBusinessMinutes(0, 'zh')).toBe('不到1分钟');
+    expect(formatBusinessMinutes(20 / 60, 'en')).toBe('under 1 min');
+    expect(formatBusinessMinutes(29.99, 'zh')).toBe('30分钟');
+    expect(formatBusinessMinutes(60.2, 'zh')).toBe('1小时');
+    expect(formatBusinessMinutes(90, 'en')).toBe('1 h 30 min');
   });
 
   it('reads only complaints that are due', async () => {

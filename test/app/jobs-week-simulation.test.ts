@@ -109,8 +109,8 @@ describe.each(testDatabases())('a simulated week on $name', (kind) => {
     });
     expect(got).toEqual([
       '2026-11-23 11:00 oc_qa_group B supervisor @ou_qa_supervisor',
-      '2026-11-23 11:45 oc_qa_group B remind 受理 @-',
-      '2026-11-23 15:30 oc_tech_group C remind 受理 @-',
+      '2026-11-23 11:45 oc_qa_group B remind 受理 @ou_qa_agent_1',
+      '2026-11-23 15:30 oc_tech_group C remind 受理 @ou_tech_agent_1',
       '2026-11-23 16:00 oc_tech_group C escalated @ou_tech_supervisor',
       '2026-11-23 17:00 oc_qa_group B remind 首次答复 @ou_qa_agent_1',
       '2026-11-23 17:00 oc_qa_group B remind 办结 @ou_qa_agent_1',
@@ -120,8 +120,8 @@ describe.each(testDatabases())('a simulated week on $name', (kind) => {
       '2026-11-25 09:30 oc_qa_group B remind 办结 @ou_qa_agent_1', // the new round's resolve clock
       '2026-11-25 09:30 oc_managers_group C remind 总经理督办 @ou_general_manager',
       '2026-11-25 11:30 oc_managers_group C overdue 总经理督办 @ou_general_manager',
-      '2026-11-25 17:00 oc_tech_group C remind 首次答复 @-',
-      '2026-11-25 17:00 oc_tech_group C remind 办结 @-',
+      '2026-11-25 17:00 oc_tech_group C remind 首次答复 @ou_tech_agent_1',
+      '2026-11-25 17:00 oc_tech_group C remind 办结 @ou_tech_agent_1',
       '2026-11-26 15:30 oc_managers_group C overdue 首次答复 @ou_general_manager',
       '2026-11-26 15:30 oc_managers_group C overdue 办结 @ou_general_manager',
       '2026-11-30 09:00 oc_ops_group D repost @-',
@@ -161,7 +161,7 @@ describe.each(testDatabases())('a simulated week on $name', (kind) => {
     expect(week).toContain('受理：**67%**（2/3');
     expect(week).toContain('首次答复：**67%**（2/3');
     expect(week).toContain('办结：**67%**（2/3');
-    expect(week).toContain('受理：中位 0.7 小时'); // 30 and 50 minutes
+    expect(week).toContain('受理：中位 40 分钟'); // 30 and 50 minutes
     expect(week).toContain('办结：中位 36 小时'); // 25 h and 47.5 h
     expect(week).toContain('平均 **4.50** 分（2 条评价');
     expect(week).toContain('重开率 **33%**（重开 1 / 办结 3');

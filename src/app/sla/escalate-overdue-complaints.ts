@@ -29,7 +29,8 @@ export async function escalateOverdueComplaint(ctx: AppContext, tx: Tx, complain
   const dueAt = tierDueAt(tier, now, clockRulesFromConfig(ctx.config), ctx.calendar);
   const time = (d: Date) => formatLocalTime(d, ctx.calendar.timeZone);
   const earliest = fresh.reduce((a, b) => (a.dueAt.getTime() <= b.dueAt.getTime() ? a : b));
-  const reason = t(lang, 'jobs.escalationReason', {
+  // Say what happens when the new tier's own time runs out: the next tier is called, or (at the top) nobody is.
+  const reason = t(lang, tier >= TOP_TIER ? 'jobs.escalationReason.top' : 'jobs.escalationReason.next', {
     clocks: fresh.map((c) => clockLabel(lang, c.id)).join(t(lang, 'jobs.listSeparator')),
     due: time(earliest.dueAt),
     tierDue: time(dueAt),

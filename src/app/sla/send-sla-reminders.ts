@@ -13,7 +13,7 @@ import { enqueue } from '../shared/outbox.ts';
 import { formatLocalTime } from '../shared/format.ts';
 import { postCardInChat } from '../complaints/complaint-cards.ts';
 import { mention } from '../complaints/escalate-complaint.ts';
-import { clockLabel, complaintLabels, departmentOf, formatBusinessMinutes, recordNotice, tierChat, tierMentions } from './sla-notice.ts';
+import { clockLabel, complaintLabels, departmentOf, formatBusinessMinutes, recordNotice, tierActors, tierChat, tierMentions } from './sla-notice.ts';
 
 export type NoticeStep = Exclude<SlaStep, { kind: 'upgrade' }>;
 
@@ -50,11 +50,11 @@ export async function sendSlaNotice(ctx: AppContext, tx: Tx, complaint: Complain
       await postCardInChat(tx, complaint.id, department.chatId, now);
       text = t(lang, 'jobs.repost', { ...labels, intakeDue: at(step.clock.dueAt) });
       break;
-    case 'remind':
-      text =
-        tierMentions(ctx.config, department, tier, complaint.handlerOpenId) +
-        t(lang, 'jobs.remind', { ...labels, clock: clockLabel(lang, step.clock.id), left: formatBusinessMinutes(step.leftMinutes, lang), due: at(step.clock.dueAt) });
+    case 'remind': {
+      const who = tierActors(ctx.config, department, tier, complaint.handlerOpenId, lang);
+      text = who.mentions + t(lang, 'jobs.remind', { ...labels, clock: clockLabel(lang, step.clock.id), left: formatBusinessMinutes(step.leftMinutes, lang), due: at(step.clock.dueAt) }) + who.actBy;
       break;
+    }
     case 'overdue':
       text =
         tierMentions(ctx.config, department, tier, complaint.handlerOpenId) +

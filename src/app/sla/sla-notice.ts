@@ -40,11 +40,23 @@ export function tierChat(config: AppConfig, department: DepartmentConfig, tier: 
   return tier >= 2 ? (config.managersChatId ?? department.chatId) : department.chatId;
 }
 
-/** Whom to @mention at a tier: the handler (or nobody) at 0, the supervisor at 1, the manager(s) at 2. */
+/**
+ * Who must act at a tier and how to say it: the handler at 0; before anyone accepted, the department's
+ * agents (the ones on duty: reminders only fall in working hours), or its supervisor when it lists none;
+ * the supervisor at 1; the manager(s) at 2. `mentions` @mentions them, `actBy` says who should act.
+ */
+export function tierActors(config: AppConfig, department: DepartmentConfig, tier: number, handlerOpenId: string | null, lang: Language): { mentions: string; actBy: string } {
+  if (tier >= 2) return { mentions: managersOf(config, department).map(mention).join(''), actBy: t(lang, 'jobs.actBy.managers') };
+  if (tier === 1) return { mentions: mention(department.supervisor), actBy: t(lang, 'jobs.actBy.supervisor') };
+  if (handlerOpenId) return { mentions: mention(handlerOpenId), actBy: '' };
+  const agents = config.staff.filter((s) => s.department === department.id && s.role === 'agent').map((s) => s.openId);
+  const who = agents.length ? agents : [department.supervisor];
+  return { mentions: who.map(mention).join(''), actBy: t(lang, 'jobs.actBy.unaccepted', { department: department.name }) };
+}
+
+/** Whom to @mention at a tier (see tierActors). */
 export function tierMentions(config: AppConfig, department: DepartmentConfig, tier: number, handlerOpenId: string | null): string {
-  if (tier >= 2) return managersOf(config, department).map(mention).join('');
-  if (tier === 1) return mention(department.supervisor);
-  return mention(handlerOpenId ?? undefined);
+  return tierActors(config, department, tier, handlerOpenId, config.defaultLanguage).mentions;
 }
 
 function categoryLabel(config: AppConfig, id: string, lang: Language): string {
@@ -53,9 +65,13 @@ function categoryLabel(config: AppConfig, id: string, lang: Language): string {
   return typeof c.name === 'string' ? c.name : c.name[lang];
 }
 
-/** Business minutes as "1小时30分钟" / "1 h 30 min" (rounded up to the minute). */
+/**
+ * Business minutes as "1小时30分钟" / "1 h 30 min", to the nearest minute; under a minute is said as such
+ * ("不到1分钟") rather than rounded up to a minute that is not there.
+ */
 export function formatBusinessMinutes(minutes: number, lang: Language): string {
-  const total = Math.max(0, Math.ceil(minutes - 1e-9));
+  if (!(minutes >= 1)) return t(lang, 'jobs.duration.underMinute');
+  const total = Math.round(minutes);
   const h = Math.floor(total / 60);
   const m = total % 60;
   if (h && m) return t(lang, 'jobs.duration.hm', { h, m });
