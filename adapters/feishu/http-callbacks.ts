@@ -7,6 +7,7 @@
 import { createDecipheriv, createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../src/logger.ts';
+import { HttpRefusal, readRequestBody } from '../../src/http/body.ts';
 
 export interface FeishuHttpOptions {
   encryptKey: string;
@@ -31,30 +32,6 @@ class Refused extends Error {
   }
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const timer = setTimeout(() => reject(new Refused(408, 'body timeout')), 10_000);
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        clearTimeout(timer);
-        reject(new Refused(413, 'body too large'));
-        req.destroy();
-      } else chunks.push(chunk);
-    });
-    req.on('end', () => {
-      clearTimeout(timer);
-      resolve(Buffer.concat(chunks).toString('utf8'));
-    });
-    req.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-  });
-}
-
 export function decryptFeishu(encrypt: string, encryptKey: string): string {
   const key = createHash('sha256').update(encryptKey).digest();
   const buf = Buffer.from(encrypt, 'base64');
@@ -76,7 +53,13 @@ export function createFeishuHttpHandler(opts: FeishuHttpOptions) {
 
   async function verify(req: IncomingMessage): Promise<Record<string, unknown>> {
     if (req.method !== 'POST') throw new Refused(405, 'POST only');
-    const body = await readBody(req, limit);
+    let body: string;
+    try {
+      body = (await readRequestBody(req, { limit })).toString('utf8');
+    } catch (error) {
+      if (error instanceof HttpRefusal) throw new Refused(error.status, error.reason);
+      throw error;
+    }
     const header = (name: string) => {
       const v = req.headers[name];
       return Array.isArray(v) ? v[0] : v;
@@ -131,6 +114,7 @@ export function createFeishuHttpHandler(opts: FeishuHttpOptions) {
     } catch (error) {
       if (error instanceof Refused) {
         opts.log.warn({ status: error.status, reason: error.message, ip: req.socket.remoteAddress }, 'Feishu: refused an HTTP callback');
+        if (error.status === 413 || error.status === 408) res.setHeader('connection', 'close');
         return reply(error.status, { code: error.status, msg: error.message });
       }
       opts.log.error({ err: error }, 'Feishu: HTTP callback failed');

@@ -4,7 +4,10 @@
  * files (CustomerChannelPort).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Bot, GrammyError, HttpError, InlineKeyboard, webhookCallback } from 'grammy';
+import { timingSafeEqual } from 'node:crypto';
+import { Bot, GrammyError, HttpError, InlineKeyboard } from 'grammy';
+import type { Update } from 'grammy/types';
+import { HttpRefusal, readRequestBody } from '../../src/http/body.ts';
 import type { CustomerInbound } from '../../src/app/shared/inbound.ts';
 import type { TextButton } from '../../src/app/shared/outbox.ts';
 import { FILE_TOO_BIG, PlatformError, type CustomerChannelPort, type DownloadedFile } from '../../src/delivery/ports.ts';
@@ -26,13 +29,20 @@ export interface TelegramChannelOptions {
 
 export class TelegramChannel implements CustomerChannelPort {
   readonly bot: Bot;
-  private webhookHandler: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
+  private webhookReady = false;
   private polling: Promise<void> | undefined;
 
   constructor(private readonly opts: TelegramChannelOptions) {
     this.bot = new Bot(opts.token, { client: { ...(opts.apiRoot ? { apiRoot: opts.apiRoot } : {}), timeoutSeconds: 60 } });
     this.bot.use(async (ctx) => {
-      const inbound = decodeUpdate(ctx.update);
+      let inbound: CustomerInbound | null;
+      try {
+        inbound = decodeUpdate(ctx.update);
+      } catch (error) {
+        // An update of a shape the decoder does not expect (a message without chat…): acknowledged and logged.
+        opts.log.warn({ err: error, update: ctx.update.update_id }, 'Telegram: an update the bot cannot read was skipped');
+        return;
+      }
       if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch((e: unknown) => opts.log.warn({ err: String(e) }, 'answerCallbackQuery failed'));
       if (!inbound) return;
       try {
@@ -54,7 +64,7 @@ export class TelegramChannel implements CustomerChannelPort {
     await this.bot.init();
     if (this.opts.webhook) {
       await this.bot.api.setWebhook(this.opts.webhook.url, { secret_token: this.opts.webhook.secret });
-      this.webhookHandler = webhookCallback(this.bot, 'http', { secretToken: this.opts.webhook.secret, onTimeout: 'return', timeoutMilliseconds: 9000 });
+      this.webhookReady = true;
       this.opts.log.info({ url: this.opts.webhook.url }, 'Telegram: webhook set');
       return;
     }
@@ -68,13 +78,38 @@ export class TelegramChannel implements CustomerChannelPort {
     await this.polling?.catch(() => {});
   }
 
-  /** Handles a webhook push; grammY checks X-Telegram-Bot-Api-Secret-Token and answers 401 otherwise. */
+  /**
+   * Handles a webhook push: the secret token is checked, the body read with a limit, and the update handled
+   * before the answer, so Telegram only drops an update once it is committed. Telegram redelivers anything
+   * but a 2xx, forever: an update the bot cannot read is acknowledged (200) and logged, never a 500.
+   */
   async handleWebhook(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!this.webhookHandler) {
-      res.writeHead(404).end();
-      return;
+    const answer = (status: number, text = '') => {
+      if (res.headersSent) return;
+      res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(text);
+    };
+    if (!this.webhookReady || !this.opts.webhook) return answer(503, 'not ready');
+    if (req.method !== 'POST') return answer(405, 'POST only');
+    const given = req.headers['x-telegram-bot-api-secret-token'];
+    if (!secretMatches(this.opts.webhook.secret, Array.isArray(given) ? given[0] : given)) return answer(401, 'secret token missing or wrong');
+    const body = await readRequestBody(req, { limit: WEBHOOK_MAX_BODY });
+    let update: unknown;
+    try {
+      update = JSON.parse(body.toString('utf8'));
+    } catch {
+      throw new HttpRefusal(400, 'body is not JSON');
     }
-    await this.webhookHandler(req, res);
+    if (!update || typeof update !== 'object' || Array.isArray(update) || !Number.isSafeInteger((update as { update_id?: unknown }).update_id)) {
+      this.opts.log.warn({ body: body.subarray(0, 200).toString('utf8') }, 'Telegram webhook: not an update; acknowledged and skipped');
+      return answer(200);
+    }
+    try {
+      await this.bot.handleUpdate(update as Update);
+    } catch (error) {
+      this.opts.log.error({ err: error, update: (update as Update).update_id }, 'Telegram webhook: handling an update failed; acknowledged');
+    }
+    answer(200);
   }
 
   async sendText(chatId: string, text: string, buttons?: TextButton[][]): Promise<void> {
@@ -135,6 +170,15 @@ export class TelegramChannel implements CustomerChannelPort {
 }
 
 const DEFAULT_MAX_DOWNLOAD = 10 * 1024 * 1024;
+/** Telegram's updates are small; a megabyte leaves room for long texts and captions. */
+const WEBHOOK_MAX_BODY = 1024 * 1024;
+
+function secretMatches(expected: string, given: string | undefined): boolean {
+  if (!given) return false;
+  const a = Buffer.from(expected, 'utf8');
+  const b = Buffer.from(given, 'utf8');
+  return a.length === b.length && timingSafeEqual(a, b);
+}
 
 function tooBig(message: string, cause?: unknown): PlatformError {
   return new PlatformError('telegram', 'downloadFile', `file too big: ${message}`, { retryable: false, code: FILE_TOO_BIG, cause });

@@ -21,8 +21,11 @@ export function sha1Signature(...parts: string[]): string {
 
 /** Compares two hex signatures in constant time. */
 export function signatureMatches(expected: string, given: string | undefined | null): boolean {
-  if (!given || given.length !== expected.length) return false;
-  return timingSafeEqual(Buffer.from(expected), Buffer.from(given.toLowerCase()));
+  if (!given) return false;
+  // Compare bytes, not characters: a non-ASCII signature of the right length in characters has more bytes.
+  const a = Buffer.from(expected, 'utf8');
+  const b = Buffer.from(given.toLowerCase(), 'utf8');
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** EncodingAESKey (43 characters) → the 32-byte AES key. */

@@ -18,6 +18,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CustomerInbound } from '../../src/app/shared/inbound.ts';
 import type { SignedRequestCheck } from '../../src/app/shared/remember-signed-request.ts';
 import type { Logger } from '../../src/logger.ts';
+import { HttpRefusal, readRequestBody } from '../../src/http/body.ts';
 import { aesKeyFrom, decryptMessage, sha1Signature, signatureMatches, WechatCryptoError } from './crypto.ts';
 import { decodeOfficialAccountPush } from './decode.ts';
 import type { OfficialAccountApi } from './oa-api.ts';
@@ -107,7 +108,7 @@ export class OfficialAccountTransport implements WechatTransport {
     } catch (error) {
       if (error instanceof Refusal) {
         this.opts.log.warn({ status: error.status, reason: error.reason, method: req.method }, 'WeChat official account: request refused');
-        if (error.status === 413) res.setHeader('connection', 'close');
+        if (error.status === 413 || error.status === 408) res.setHeader('connection', 'close');
         return this.answer(res, error.status, error.reason);
       }
       this.opts.log.error({ err: error }, 'WeChat official account: push failed');
@@ -176,35 +177,11 @@ function parseXml(text: string): XmlFields {
   }
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_BODY) {
-    req.resume();
-    return Promise.reject(new Refusal(413, `body larger than ${MAX_BODY} bytes`));
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  try {
+    return await readRequestBody(req, { limit: MAX_BODY });
+  } catch (error) {
+    if (error instanceof HttpRefusal) throw new Refusal(error.status, error.reason);
+    throw error;
   }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    req.on('data', (chunk: Buffer) => {
-      if (done) return;
-      size += chunk.length;
-      if (size > MAX_BODY) {
-        done = true;
-        reject(new Refusal(413, `body larger than ${MAX_BODY} bytes`));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (done) return;
-      done = true;
-      resolve(Buffer.concat(chunks));
-    });
-    req.on('error', (error) => {
-      if (done) return;
-      done = true;
-      reject(new Refusal(400, `request failed: ${error.message}`));
-    });
-  });
 }

@@ -1,11 +1,13 @@
 /** The HTTP server: /healthz, and the webhook routes of the channels that use them. */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../logger.ts';
+import { answerRefusal, HttpRefusal } from './body.ts';
 
 export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 export function startHttpServer(opts: { port: number; routes: Record<string, Route>; health: () => Promise<{ ok: boolean } & Record<string, unknown>>; log: Logger }): Promise<Server> {
   const server = createServer((req, res) => {
+    answerAfterTheBody(req, res);
     const path = (req.url ?? '/').split('?')[0]!;
     const handle = async () => {
       if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
@@ -21,6 +23,11 @@ export function startHttpServer(opts: { port: number; routes: Record<string, Rou
       await route(req, res);
     };
     handle().catch((error: unknown) => {
+      // A route's refusal of its input (oversized, stalled, malformed) is a 4xx; only our own faults are a 500.
+      if (error instanceof HttpRefusal) {
+        opts.log.warn({ path, status: error.status, reason: error.reason }, 'HTTP request refused');
+        return answerRefusal(res, error);
+      }
       opts.log.error({ err: error, path }, 'HTTP request failed');
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end('{"error":"internal error"}');
@@ -35,4 +42,38 @@ export function startHttpServer(opts: { port: number; routes: Record<string, Rou
       resolve(server);
     });
   });
+}
+
+/**
+ * Holds a response's end until the request body has arrived (read and dropped, up to `cap` bytes or
+ * `timeoutMs`): a route that refuses a request before reading its body (a bad signature on a 10 MB upload)
+ * would otherwise close a socket with unread data, and the kernel's reset would swallow the answer.
+ */
+function answerAfterTheBody(req: IncomingMessage, res: ServerResponse, cap = 64 * 1024 * 1024, timeoutMs = 5_000): void {
+  const end = res.end;
+  res.end = function deferredEnd(this: ServerResponse, ...args: unknown[]) {
+    // A 408 is the answer to a body that does not come: waiting for it would be pointless.
+    if (req.complete || req.readableEnded || req.destroyed || res.statusCode === 408) return (end as (...a: unknown[]) => ServerResponse).apply(this, args);
+    if (!res.headersSent) res.setHeader('connection', 'close');
+    let seen = 0;
+    let done = false;
+    const go = () => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      req.off('data', onData);
+      (end as (...a: unknown[]) => ServerResponse).apply(res, args);
+    };
+    const onData = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > cap) go();
+    };
+    const timer = setTimeout(go, timeoutMs);
+    req.on('data', onData);
+    req.once('end', go);
+    req.once('error', go);
+    req.once('close', go);
+    req.resume();
+    return res;
+  } as ServerResponse['end'];
 }
