@@ -27,6 +27,11 @@ export const FORM_FIELDS = {
   rejectReason: 'reject_reason',
   rejectNote: 'reject_note',
   reopenReason: 'reopen_reason',
+  cause: 'cause',
+  causeDetail: 'cause_detail',
+  measure: 'measure',
+  compensationKind: 'compensation_kind',
+  compensationAmount: 'compensation_amount',
 } as const;
 
 const base = { v: z.literal(CARD_VALUE_VERSION), c: z.number().int().positive().max(2_147_483_647) };
@@ -62,7 +67,18 @@ const F = FORM_FIELDS;
 const FORMS: { [A in CardAction]: (formValue: Record<string, unknown>, value: Extract<CardActionValue, { a: A }>) => StaffAction } = {
   accept: () => ({ kind: 'accept' }),
   reveal: () => ({ kind: 'reveal' }),
-  resolve: (f) => ({ kind: 'resolve', resolution: form({ [F.resolution]: field }).parse(f)[F.resolution] }),
+  resolve: (f) => {
+    const p = form({ [F.resolution]: field, [F.cause]: field, [F.causeDetail]: field, [F.measure]: field, [F.compensationKind]: field, [F.compensationAmount]: field }).parse(f);
+    return {
+      kind: 'resolve',
+      resolution: p[F.resolution],
+      cause: p[F.cause],
+      causeDetail: p[F.causeDetail],
+      measure: p[F.measure],
+      compensationKind: p[F.compensationKind],
+      compensationAmount: p[F.compensationAmount],
+    };
+  },
   reply: (f) => ({ kind: 'reply', text: form({ [F.message]: field }).parse(f)[F.message] }),
   ask: (f) => ({ kind: 'ask', text: form({ [F.message]: field }).parse(f)[F.message] }),
   note: (f) => ({ kind: 'note', text: form({ [F.message]: field }).parse(f)[F.message] }),

@@ -14,6 +14,7 @@ import { t, type Language, type MessageKey } from '../src/i18n/index.ts';
 import { cardValue, FORM_FIELDS, type CardAction } from './actions.ts';
 import { MAX_RESOLUTION } from '../src/app/complaints/resolve-complaint.ts';
 import { REJECT_REASONS, TEXT_LIMITS, MAX_ESCALATION_TIER } from '../src/app/staff/staff-input.ts';
+import { resolutionDetailLines, resolutionFormFields } from './resolution-fields.ts';
 
 type Element = Record<string, unknown>;
 
@@ -148,7 +149,12 @@ export function renderComplaintCard(view: ComplaintView): Record<string, unknown
     { tag: 'hr' },
     { tag: 'markdown', element_id: 'description', content: `${field('card.field.description', '')}\n${escapeMarkdown(view.description)}` },
   );
-  if (view.resolution) elements.push({ tag: 'markdown', element_id: 'resolution', content: `${field('card.field.resolution', '')}\n${escapeMarkdown(view.resolution)}` });
+  if (view.resolution)
+    elements.push({
+      tag: 'markdown',
+      element_id: 'resolution',
+      content: [`${field('card.field.resolution', '')}\n${escapeMarkdown(view.resolution)}`, ...resolutionDetailLines(view, label, escapeMarkdown)].join('\n'),
+    });
   if (view.status === 'rejected' && view.rejectReason)
     elements.push({ tag: 'markdown', element_id: 'reject_reason', content: field('card.field.rejectReason', label(`staff.rejectReason.${view.rejectReason}` as MessageKey)) });
   const timeline = view.timeline.map((e) => {
@@ -188,6 +194,7 @@ function actionElements(view: ComplaintView, label: (key: MessageKey, params?: R
     out.push(
       formOf('resolve_form', [
         input(FORM_FIELDS.resolution, label('card.input.resolution'), MAX_RESOLUTION, true),
+        ...resolutionFormFields(view, label),
         submit('resolve', 'card.button.resolve', { primary: true }),
       ]),
     );

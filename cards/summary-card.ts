@@ -47,6 +47,10 @@ export function renderSummaryCard(s: MonthlySummary): Record<string, unknown> {
   );
 
   const causes = f.causes.map((c, i) =>
+    t(lang, 'digest.summary.rootCause', { i: i + 1, cause: c.cause === null ? t(lang, 'digest.summary.causeNotGiven') : escapeMarkdown(s.causeNames?.[c.cause] ?? c.cause), n: c.count }),
+  );
+  elements.push(md('causes', [`**${t(lang, 'digest.summary.rootCauses')}**`, ...(causes.length ? causes : [t(lang, 'digest.none')])].join('\n')));
+  const subjects = f.subjects.map((c, i) =>
     t(lang, c.subject ? 'digest.summary.causeWithSubject' : 'digest.summary.cause', {
       i: i + 1,
       category: escapeMarkdown(s.categoryNames[c.category] ?? c.category),
@@ -54,7 +58,7 @@ export function renderSummaryCard(s: MonthlySummary): Record<string, unknown> {
       n: c.count,
     }),
   );
-  elements.push(md('causes', [`**${t(lang, 'digest.summary.causes')}**`, ...(causes.length ? causes : [t(lang, 'digest.none')])].join('\n')));
+  elements.push(md('subjects', [`**${t(lang, 'digest.summary.subjects')}**`, ...(subjects.length ? subjects : [t(lang, 'digest.none')])].join('\n')));
 
   const trendLines = f.trend.map((p) => t(lang, 'digest.summary.trendLine', { month: p.month, new: p.new, resolved: p.resolved }));
   elements.push(md('trend', [`**${t(lang, 'digest.summary.trend', { months: f.trend.length })}**`, ...trendLines].join('\n')));

@@ -1,4 +1,5 @@
 import type { MessageKey } from './zh.ts';
+import { recordsEn } from './records-en.ts';
 
 /** English texts; same keys as zh.ts (the type checker enforces it). */
 export const en: Record<MessageKey, string> = {
@@ -422,4 +423,5 @@ export const en: Record<MessageKey, string> = {
   'wechat.displayName': 'WeChat user {tail}',
   'wechat.template.resolution': 'Your complaint has been resolved',
   'wechat.template.rating': 'Please rate how your complaint was handled',
+  ...recordsEn,
 };

@@ -1,4 +1,6 @@
 /** Chinese texts. Every text the bot sends lives in a catalogue; en.ts has the same keys. */
+import { recordsZh } from './records-zh.ts';
+
 export const zh = {
   'customer.welcome': '您好，这里是{company}的投诉受理服务。\n/complain（或“投诉”）登记投诉\n/my 我的投诉\n/status 编号 查询进度\n/add 编号 补充信息或照片\n/withdraw 编号 撤销投诉\n/appeal 编号 对处理结果申诉\n/lang 切换语言 / language\n/cancel 随时退出当前操作',
   'customer.hint': '如需登记投诉，请发送 /complain 或“投诉”；发送 /my 查看您的投诉，/help 查看全部指令。',
@@ -420,5 +422,6 @@ export const zh = {
   'wechat.displayName': '微信用户 {tail}',
   'wechat.template.resolution': '您的投诉已处理完毕',
   'wechat.template.rating': '请为本次投诉处理评分',
+  ...recordsZh,
 } as const;
 export type MessageKey = keyof typeof zh;

@@ -65,12 +65,23 @@ describe.each(testDatabases())('monthly summary and unfinished ledger on $name',
     expect(figures.departments.find((d) => d.id === 'tech')!.trend.map((p) => p.new)).toEqual([0, 0, 0, 0, 1, 1]);
   });
 
-  it('the most frequent causes: category and subject (trimmed, case-folded)', () => {
-    expect(figures.departments.find((d) => d.id === 'cs')!.causes).toEqual([
+  it('the most frequent causes: the cause categories of the month’s resolutions (hand-counted: c1, c7, c9; c6 none given)', () => {
+    expect(figures.company.causes).toEqual([
+      { cause: 'staff_conduct', count: 2 },
+      { cause: 'product_defect', count: 1 },
+      { cause: null, count: 1 },
+    ]);
+    expect(figures.departments.find((d) => d.id === 'cs')!.causes).toEqual([{ cause: 'staff_conduct', count: 2 }]);
+    expect(figures.departments.find((d) => d.id === 'ops')!.causes).toEqual([{ cause: null, count: 1 }]);
+    expect(figures.departments.find((d) => d.id === 'tech')!.causes).toEqual([]);
+  });
+
+  it('what was complained about most: category and subject (trimmed, case-folded)', () => {
+    expect(figures.departments.find((d) => d.id === 'cs')!.subjects).toEqual([
       { category: 'service', subject: '快递员', count: 2 },
       { category: 'other', subject: null, count: 1 },
     ]);
-    expect(figures.company.causes).toEqual([
+    expect(figures.company.subjects).toEqual([
       { category: 'quality', subject: null, count: 2 },
       { category: 'service', subject: '快递员', count: 2 },
       { category: 'billing', subject: null, count: 1 },
@@ -86,6 +97,8 @@ describe.each(testDatabases())('monthly summary and unfinished ledger on $name',
     const text = cardText(cs);
     expect(text).toContain('新增 **3**（较上月 +3）');
     expect(text).toContain('1. 服务态度 · 快递员：2 件');
+    expect(text).toContain('**主要原因（原因分析）**\n1. 员工行为：2 件');
+    expect(cardText(renderSummaryCard(company))).toContain('2. 产品缺陷：1 件\n3. 未填写原因：1 件');
     expect(text).toContain('2026-07：新增 1，办结 1');
     const chart = (cs.body as { elements: Record<string, unknown>[] }).elements.find((e) => e.tag === 'chart') as { chart_spec: { type: string } };
     expect(chart.chart_spec.type).toBe('line');

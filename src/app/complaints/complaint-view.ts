@@ -39,6 +39,10 @@ export interface ComplaintView {
   handlerName: string | null;
   acceptedAt: Date | null;
   resolution: string | null;
+  /** the resolution's cause analysis, improvement measure and compensation, ready to show (names in the card's language) */
+  cause?: string | null;
+  measure?: string | null;
+  compensation?: string | null;
   resolvedAt: Date | null;
   rejectReason: string | null;
   escalationTier: number;
@@ -50,7 +54,12 @@ export interface ComplaintView {
   timeZone: string;
   language: Language;
   /** what the selects on the card offer */
-  options: { categories: { id: string; name: string }[]; departments: { id: string; name: string }[] };
+  options: {
+    categories: { id: string; name: string }[];
+    departments: { id: string; name: string }[];
+    causes?: { id: string; name: string }[];
+    compensationKinds?: { id: string; name: string }[];
+  };
   /** The card message being drawn, when known: an inactive one is drawn without buttons. */
   card: { id: number; chatId: string; active: boolean } | null;
 }
@@ -103,6 +112,7 @@ export async function loadComplaintView(
     handlerName: c.handlerName,
     acceptedAt: c.acceptedAt,
     resolution: c.resolution,
+    ...resolutionDetails(config, c, lang),
     resolvedAt: c.resolvedAt,
     rejectReason: c.rejectReason,
     escalationTier: c.escalationTier,
@@ -115,7 +125,26 @@ export async function loadComplaintView(
     options: {
       categories: config.categories.map((x) => ({ id: x.id, name: localized(x.name, lang) })),
       departments: config.departments.map((d) => ({ id: d.id, name: d.name })),
+      causes: config.resolution.causes.map((x) => ({ id: x.id, name: localized(x.name, lang) })),
+      compensationKinds: config.resolution.compensationKinds.map((x) => ({ id: x.id, name: localized(x.name, lang) })),
     },
     card: card && card.complaintId === c.id ? { id: card.id, chatId: card.chatId, active: card.active } : null,
+  };
+}
+
+/** The structured resolution's parts as the card shows them. */
+function resolutionDetails(
+  config: AppConfig,
+  c: { causeCategory: string | null; causeDetail: string | null; improvement: string | null; compensationKind: string | null; compensationCents: number | null },
+  lang: Language,
+): { cause: string | null; measure: string | null; compensation: string | null } {
+  const cause = config.resolution.causes.find((x) => x.id === c.causeCategory);
+  const causeName = cause ? localized(cause.name, lang) : c.causeCategory;
+  const kind = config.resolution.compensationKinds.find((x) => x.id === c.compensationKind);
+  const kindName = kind ? localized(kind.name, lang) : c.compensationKind;
+  return {
+    cause: causeName || c.causeDetail ? [causeName, c.causeDetail].filter(Boolean).join(' · ') : null,
+    measure: c.improvement,
+    compensation: kindName ? `${kindName}${c.compensationCents !== null ? ` ¥${(c.compensationCents / 100).toFixed(2)}` : ''}` : null,
   };
 }

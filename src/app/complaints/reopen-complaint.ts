@@ -18,6 +18,11 @@ export function reopenedFields(ctx: AppContext, severity: Severity, at: Date) {
   return {
     resolvedAt: null,
     resolution: null,
+    causeCategory: null,
+    causeDetail: null,
+    improvement: null,
+    compensationKind: null,
+    compensationCents: null,
     closedAt: null,
     pausedAt: null,
     firstReplyAt: null,

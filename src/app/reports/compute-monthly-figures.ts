@@ -1,7 +1,8 @@
 /**
  * The monthly summary's figures per department and for the company, counted by the database: the
  * month's counts, SLA attainment, time to resolve and ratings, the trend over the last months (new and
- * resolved per month), and the most frequent causes (category + subject). Definitions as in
+ * resolved per month), the most frequent causes (the resolutions' cause categories) and what was
+ * complained about most (category + subject). Definitions as in
  * compute-weekly-figures.ts; the month is local midnight on the 1st → the next 1st.
  */
 import type { Db, Tx } from '../../store/database.ts';
@@ -28,6 +29,7 @@ export async function computeMonthlyFigures(db: Q, config: AppConfig, month: Per
     ratings: [0, 0, 0, 0, 0],
     trend: months.map((m) => ({ month: m, new: 0, resolved: 0 })),
     causes: [],
+    subjects: [],
   });
   const company = make('');
   const departments = new Map(config.departments.map((d) => [d.id, make(d.id)]));
@@ -87,9 +89,9 @@ export async function computeMonthlyFigures(db: Q, config: AppConfig, month: Per
     WHERE "ratedAt" >= ${month.start} AND "ratedAt" < ${month.end} AND "rating" BETWEEN 1 AND 5 GROUP BY 1, 2`;
   for (const r of ratings) for (const f of both(r.departmentId)) f.ratings[r.rating - 1] += r.n;
 
-  // Top causes per department and for the company (department ''), in one pass over the month.
+  // Top subjects per department and for the company (department ''), in one pass over the month.
   const top = config.reports.topCauses;
-  const causes = await db.$queryRaw<{ departmentId: string; category: string; subject: string | null; n: number }[]>`
+  const subjects = await db.$queryRaw<{ departmentId: string; category: string; subject: string | null; n: number }[]>`
     WITH c AS (
       SELECT COALESCE("departmentId", '') AS "departmentId", "category", "subject", count(*)::int AS "n"
       FROM (SELECT "departmentId", "category", NULLIF(lower(btrim("subject")), '') AS "subject" FROM "Complaint"
@@ -99,7 +101,19 @@ export async function computeMonthlyFigures(db: Q, config: AppConfig, month: Per
     SELECT "departmentId", "category", "subject", "n" FROM (
       SELECT *, row_number() OVER (PARTITION BY "departmentId" ORDER BY "n" DESC, "category", "subject" NULLS FIRST) AS "rn" FROM c
     ) ranked WHERE "rn" <= ${top} ORDER BY "departmentId", "rn"`;
-  for (const r of causes) (r.departmentId === '' ? company : dept(r.departmentId)).causes.push({ category: r.category, subject: r.subject, count: r.n });
+  for (const r of subjects) (r.departmentId === '' ? company : dept(r.departmentId)).subjects.push({ category: r.category, subject: r.subject, count: r.n });
+
+  // Top cause categories of the month's resolutions (a complaint reopened since counts when resolved again).
+  const causes = await db.$queryRaw<{ departmentId: string; cause: string | null; n: number }[]>`
+    WITH c AS (
+      SELECT COALESCE("departmentId", '') AS "departmentId", "causeCategory" AS "cause", count(*)::int AS "n"
+      FROM "Complaint" WHERE "resolvedAt" >= ${month.start} AND "resolvedAt" < ${month.end}
+      GROUP BY GROUPING SETS (("departmentId", "causeCategory"), ("causeCategory"))
+    )
+    SELECT "departmentId", "cause", "n" FROM (
+      SELECT *, row_number() OVER (PARTITION BY "departmentId" ORDER BY "n" DESC, "cause" NULLS LAST) AS "rn" FROM c
+    ) ranked WHERE "rn" <= ${top} ORDER BY "departmentId", "rn"`;
+  for (const r of causes) (r.departmentId === '' ? company : dept(r.departmentId)).causes.push({ cause: r.cause, count: r.n });
 
   return { month: thisMonth!, company, departments: [...departments.values()] };
 }

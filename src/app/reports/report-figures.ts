@@ -70,7 +70,10 @@ export interface MonthFigures {
   ratings: number[];
   /** oldest first, ending with the month itself */
   trend: { month: string; new: number; resolved: number }[];
-  causes: { category: string; subject: string | null; count: number }[];
+  /** the most frequent cause categories (原因分析) of the complaints resolved in the month; cause null = not given */
+  causes: { cause: string | null; count: number }[];
+  /** what was complained about most: category + subject of the complaints registered in the month */
+  subjects: { category: string; subject: string | null; count: number }[];
 }
 
 export interface MonthlyFigures {
@@ -105,6 +108,8 @@ export interface MonthlySummary {
   scopeIsCompany: boolean;
   figures: MonthFigures;
   categoryNames: Record<string, string>;
+  /** the config's cause categories by id, in the report's language */
+  causeNames?: Record<string, string>;
   timeZone: string;
   language: Language;
   generatedAt: Date;

@@ -13,6 +13,7 @@ import { computeMonthlyFigures } from './compute-monthly-figures.ts';
 import type { MonthFigures, MonthlySummary } from './report-figures.ts';
 import { enqueue } from '../shared/outbox.ts';
 import { reportNames } from './send-weekly-digest.ts';
+import { localizedName } from '../shared/localized.ts';
 
 export const MONTHLY_SUMMARY_JOB = 'monthly-summary';
 
@@ -28,7 +29,8 @@ export async function buildMonthlySummaries(ctx: AppContext, monthStart: Date, d
   const now = ctx.now();
   const figures = await computeMonthlyFigures(db, ctx.config, month, now);
   const { categoryNames } = reportNames(ctx, lang);
-  const base = { label: monthLabel(month.start, tz), start: month.start, end: month.end, categoryNames, timeZone: tz, language: lang, generatedAt: now, lateSince: null };
+  const causeNames = Object.fromEntries(ctx.config.resolution.causes.map((c) => [c.id, localizedName(c.name, lang)]));
+  const base = { label: monthLabel(month.start, tz), start: month.start, end: month.end, categoryNames, causeNames, timeZone: tz, language: lang, generatedAt: now, lateSince: null };
   return {
     company: { ...base, scope: ctx.config.company.name, scopeIsCompany: true, figures: figures.company },
     departments: ctx.config.departments.map((d) => ({

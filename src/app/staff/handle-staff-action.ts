@@ -16,7 +16,7 @@ import { recordInboundEvent } from '../shared/record-inbound-event.ts';
 import { refreshComplaintCards } from '../complaints/complaint-cards.ts';
 import { formatLocalTime } from '../shared/format.ts';
 import { acceptComplaint } from '../complaints/accept-complaint.ts';
-import { resolveComplaint } from '../complaints/resolve-complaint.ts';
+import { resolveComplaint, type ResolutionInput } from '../complaints/resolve-complaint.ts';
 import { replyToCustomer } from '../complaints/reply-to-customer.ts';
 import { askCustomer } from '../complaints/ask-customer.ts';
 import { addInternalNote } from '../complaints/add-internal-note.ts';
@@ -30,7 +30,7 @@ import { revealPhone } from '../complaints/reveal-phone.ts';
 
 export type StaffAction =
   | { kind: 'accept' }
-  | { kind: 'resolve'; resolution: string }
+  | ({ kind: 'resolve' } & ResolutionInput)
   | { kind: 'reply'; text: string }
   | { kind: 'ask'; text: string }
   | { kind: 'note'; text: string }
@@ -76,7 +76,7 @@ async function run(ctx: AppContext, tx: Tx, c: Complaint, staff: StaffConfig, ac
       await acceptComplaint(ctx, tx, { complaintId, actor });
       return { key: 'staff.toast.accepted', params: { number } };
     case 'resolve':
-      await resolveComplaint(ctx, tx, { complaintId, actor, resolution: action.resolution });
+      await resolveComplaint(ctx, tx, { ...action, complaintId, actor });
       return { key: 'staff.toast.resolved', params: { number } };
     case 'reply':
       await replyToCustomer(ctx, tx, { complaintId, actor, text: action.text });
@@ -176,6 +176,9 @@ const FIELD_KEYS: Record<string, MessageKey> = {
   category: 'staff.field.category',
   severity: 'staff.field.severity',
   extension: 'staff.field.extension',
+  cause: 'records.field.cause',
+  measure: 'records.field.measure',
+  compensation: 'records.field.compensation',
 };
 
 async function explain(
@@ -208,6 +211,8 @@ async function explain(
         return toast('warning', 'staff.toast.alreadyExtended', { number });
       case 'beyondHardLimit':
         return toast('warning', 'staff.toast.beyondHardLimit', { number, hardLimit: String(d.hardLimit) });
+      case 'badAmount':
+        return toast('warning', 'records.toast.badAmount');
       case 'noPhone':
         return toast('info', 'staff.toast.noPhone', { number });
       default:

@@ -19,7 +19,7 @@ export type RejectReason = (typeof REJECT_REASONS)[number];
 /** 0 = the department, 1 = its supervisor, 2 = the general manager (三级处理). */
 export const MAX_ESCALATION_TIER = 2;
 
-export type StaffField = 'resolution' | 'message' | 'reason' | 'note' | 'department' | 'category' | 'severity' | 'extension';
+export type StaffField = 'resolution' | 'message' | 'reason' | 'note' | 'department' | 'category' | 'severity' | 'extension' | 'cause' | 'measure' | 'compensation';
 
 export function requireText(raw: string | undefined, field: StaffField, max: number, opts: { optional?: boolean } = {}): string {
   const text = (raw ?? '').trim();
