@@ -1,14 +1,20 @@
 /**
  * Opens the database: embedded PGlite in ./data when DATABASE_URL is unset, PostgreSQL otherwise.
  * Both go through Prisma driver adapters, so one schema and one client serve both.
+ *
+ * The embedded folder is locked to one process (data-dir-lock.ts), and a new one is created and migrated
+ * under a temporary name, then renamed: an interrupted first start leaves nothing half-made behind.
  */
-import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaClient } from './generated/client.ts';
-import { applyMigrations } from './schema-engine.ts';
+import { applyMigrations, readMigrations } from './schema-engine.ts';
+import { lockDataDir } from './data-dir-lock.ts';
 
 export type Db = PrismaClient;
 /** The transaction client handed to use cases inside `db.$transaction`. */
@@ -27,6 +33,97 @@ export interface OpenDatabaseOptions {
   url?: string;
   /** Folder for PGlite; 'memory://' for a throwaway database. */
   dataDir?: string;
+  /** A PGlite data folder dumped with `dumpDataDir` to start from (tests clone one migrated template this way). */
+  loadDataDir?: Blob;
+}
+
+const require = createRequire(import.meta.url);
+let artifacts: Pick<PGliteOptions, 'pgliteWasmModule' | 'initdbWasmModule' | 'fsBundle'> | undefined;
+
+/** PGlite's WebAssembly, compiled once per process: every further database opened (tests open hundreds) reuses it. */
+function pgliteArtifacts(): Pick<PGliteOptions, 'pgliteWasmModule' | 'initdbWasmModule' | 'fsBundle'> {
+  artifacts ??= {
+    pgliteWasmModule: new WebAssembly.Module(readFileSync(require.resolve('@electric-sql/pglite/pglite.wasm'))),
+    initdbWasmModule: new WebAssembly.Module(readFileSync(require.resolve('@electric-sql/pglite/initdb.wasm'))),
+    fsBundle: new Blob([readFileSync(require.resolve('@electric-sql/pglite/pglite.data'))]),
+  };
+  return artifacts;
+}
+
+async function openPGlite(dataDir: string, extra: Partial<PGliteOptions> = {}): Promise<PGlite> {
+  const pglite = new PGlite(dataDir, { ...pgliteArtifacts(), ...extra });
+  await pglite.waitReady;
+  return pglite;
+}
+
+/** A folder PostgreSQL has initialised (initdb writes PG_VERSION). */
+function isInitialised(dir: string): boolean {
+  return existsSync(path.join(dir, 'PG_VERSION'));
+}
+
+/**
+ * Creates and migrates a new embedded database in `<dir>.creating`, then renames it to `dir`. A start
+ * interrupted before the rename leaves only the temporary folder, which the next start deletes and redoes.
+ */
+async function createEmbedded(dir: string): Promise<string[]> {
+  const creating = `${dir}.creating`;
+  rmSync(creating, { recursive: true, force: true });
+  const pglite = await openPGlite(creating);
+  let applied: string[];
+  try {
+    applied = await applyMigrations(new PrismaPGlite(pglite));
+  } finally {
+    await pglite.close();
+  }
+  if (existsSync(dir)) {
+    // a folder without PG_VERSION is what an interrupted initdb of an older version left: nothing to keep
+    const aside = `${dir}.incomplete-${Date.now()}`;
+    renameSync(dir, aside);
+    rmSync(aside, { recursive: true, force: true });
+  }
+  renameSync(creating, dir);
+  return applied;
+}
+
+/**
+ * Migration names that every row of `_prisma_migrations` says are applied, or null when the table is
+ * missing or holds a failed or rolled-back migration (then the schema engine decides).
+ */
+async function appliedMigrationNames(prisma: PrismaClient): Promise<Set<string> | null> {
+  try {
+    const rows = await prisma.$queryRawUnsafe<{ migration_name: string; finished_at: Date | null; rolled_back_at: Date | null }[]>(
+      'SELECT migration_name, finished_at, rolled_back_at FROM _prisma_migrations',
+    );
+    if (rows.some((r) => !r.finished_at || r.rolled_back_at)) return null;
+    return new Set(rows.map((r) => r.migration_name));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Applies pending migrations. When the database already lists every migration folder as applied, the
+ * schema engine (WebAssembly, about a second to start) is not started at all.
+ */
+async function migrate(prisma: PrismaClient, factory: SqlMigrationAwareDriverAdapterFactory): Promise<string[]> {
+  const applied = await appliedMigrationNames(prisma);
+  if (applied && readMigrations().migrationDirectories.every((d) => applied.has(d.path))) return [];
+  return applyMigrations(factory);
+}
+
+/**
+ * An earlier version created the embedded database in place, so a first start interrupted during its
+ * first migration left a folder whose every start fails. Say so, and what to do, instead of Prisma's P3009.
+ */
+async function explainNeverCreated(prisma: PrismaClient, dataDir: string, error: unknown): Promise<unknown> {
+  try {
+    const [row] = await prisma.$queryRawUnsafe<{ finished: bigint }[]>('SELECT count(*) AS finished FROM _prisma_migrations WHERE finished_at IS NOT NULL');
+    if (row && Number(row.finished) === 0)
+      return new Error(`the embedded database in ${dataDir} was never fully created (its first start was interrupted) and holds no data: delete that folder and start again`, { cause: error });
+  } catch {
+    /* no migrations table: report the original error */
+  }
+  return error;
 }
 
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
@@ -36,23 +133,50 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
     return {
       prisma,
       kind: 'postgresql',
-      migrate: () => applyMigrations(factory),
+      migrate: () => migrate(prisma, factory),
       close: () => prisma.$disconnect(),
     };
   }
   const dataDir = opts.dataDir ?? './data/pglite';
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const pglite = new PGlite(dataDir);
-  await pglite.waitReady;
+  const inMemory = dataDir.startsWith('memory://');
+  let release = () => {};
+  let createdNow: string[] = [];
+  if (!inMemory) {
+    mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true });
+    release = lockDataDir(path.resolve(dataDir));
+  }
+  let pglite: PGlite;
+  try {
+    if (!inMemory && !opts.loadDataDir && !isInitialised(dataDir)) createdNow = await createEmbedded(dataDir);
+    else if (!inMemory && existsSync(`${dataDir}.creating`)) rmSync(`${dataDir}.creating`, { recursive: true, force: true });
+    pglite = await openPGlite(dataDir, opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {});
+  } catch (error) {
+    release();
+    throw error;
+  }
   const factory: SqlMigrationAwareDriverAdapterFactory = new PrismaPGlite(pglite);
   const prisma = new PrismaClient({ adapter: factory });
   return {
     prisma,
     kind: 'pglite',
-    migrate: () => applyMigrations(factory),
+    async migrate() {
+      let applied: string[];
+      try {
+        applied = await migrate(prisma, factory);
+      } catch (error) {
+        throw await explainNeverCreated(prisma, dataDir, error);
+      }
+      const names = [...createdNow, ...applied];
+      createdNow = [];
+      return names;
+    },
     close: async () => {
-      await prisma.$disconnect();
-      await pglite.close();
+      try {
+        await prisma.$disconnect();
+        await pglite.close();
+      } finally {
+        release();
+      }
     },
   };
 }

@@ -6,6 +6,7 @@
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as bg from '@prisma/schema-engine-wasm/schema_engine_bg';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
@@ -24,7 +25,15 @@ function instantiateWasm(): void {
   instantiated = true;
 }
 
-export const PROJECT_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+/** The folder holding prisma/: two levels up from src/store, three from the compiled dist/src/store. */
+function findProjectRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'prisma/schema.prisma'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(from, '../..');
+  }
+}
+
+export const PROJECT_ROOT = findProjectRoot(path.dirname(fileURLToPath(import.meta.url)));
 export const SCHEMA_PATH = path.join(PROJECT_ROOT, 'prisma/schema.prisma');
 export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'prisma/migrations');
 const NO_FILTERS: SchemaFilter = { externalTables: [], externalEnums: [] };

@@ -11,7 +11,7 @@ import { startBot, type RunningBot } from '../../src/bootstrap.ts';
 import { loadEnv } from '../../src/config/load.ts';
 import { createLogger } from '../../src/logger.ts';
 import { exampleConfig } from './context.ts';
-import { freshPostgresUrl } from './databases.ts';
+import { freshPostgresUrl, seedEmbeddedDataDir } from './databases.ts';
 
 export const APP_ID = 'cli_a1b2c3d4e5f60718';
 export const APP_SECRET = 'emulated-secret';
@@ -47,6 +47,7 @@ export async function startHarness(opts: { env?: Record<string, string>; databas
   const feishu = new FeishuEmulator({ appId: APP_ID, appSecret: APP_SECRET, encryptKey: ENCRYPT_KEY, verificationToken: VERIFICATION_TOKEN });
   await feishu.start();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'complaint-bot-e2e-'));
+  if (!opts.databaseUrl) seedEmbeddedDataDir(dataDir);
   const env: Record<string, string> = {
     PORT: '0',
     DATA_DIR: dataDir,

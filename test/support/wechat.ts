@@ -13,6 +13,7 @@ import type { AppConfig } from '../../src/config/schema.ts';
 import { WECHAT_OA_PATH } from '../../adapters/wechat/official-account.ts';
 import { createLogger } from '../../src/logger.ts';
 import { exampleConfig, TestClock } from './context.ts';
+import { seedEmbeddedDataDir } from './databases.ts';
 import { APP_ID as FEISHU_APP_ID, APP_SECRET as FEISHU_APP_SECRET, ENCRYPT_KEY, VERIFICATION_TOKEN } from './harness.ts';
 
 export const OA_APP_ID = 'wx0123456789abcdef';
@@ -41,6 +42,7 @@ export async function startWechatHarness(
     await feishu.start();
   }
   const dataDir = mkdtempSync(path.join(tmpdir(), 'complaint-bot-wechat-'));
+  if (!opts.databaseUrl) seedEmbeddedDataDir(dataDir);
   const env = loadEnv({
     PORT: '0',
     DATA_DIR: dataDir,
