@@ -20,7 +20,7 @@ import type { SignedRequestCheck } from '../../src/app/shared/remember-signed-re
 import type { Logger } from '../../src/logger.ts';
 import { HttpRefusal, readRequestBody } from '../../src/http/body.ts';
 import { aesKeyFrom, decryptMessage, sha1Signature, signatureMatches, WechatCryptoError } from './crypto.ts';
-import { decodeOfficialAccountPush } from './decode.ts';
+import { decodeOfficialAccountPush } from './decode-official-account.ts';
 import type { OfficialAccountApi } from './oa-api.ts';
 import type { WechatTransport } from './transport.ts';
 import { field, parseWechatXml, XmlError, type XmlFields } from './xml.ts';
