@@ -16,9 +16,14 @@ import type { CustomerAttachment } from '../shared/inbound.ts';
 import { postInThread, storeAttachments } from './add-complaint-info.ts';
 import { recordEvent } from './change-status.ts';
 import { customerActor } from '../customers/customer-helpers.ts';
+import { planSla, type ClockFacts } from '../../domain/sla-clocks.ts';
+import { clockRulesFromConfig } from '../sla/clock-rules.ts';
+import type { Customer } from '../../store/generated/client.ts';
 
 export interface FileComplaintInput {
   customerId: number;
+  /** The customer's row when the caller has it already (saves reading it again). */
+  customer?: Customer;
   categoryId: string;
   description: string;
   contactPhone: string | null;
@@ -36,6 +41,41 @@ export interface FileComplaintInput {
   attachments?: CustomerAttachment[];
 }
 
+/**
+ * When the SLA sweep first needs to look at a new complaint: now, if something is due at once (the
+ * supervisor's heads-up about an important or major complaint, the re-post of one filed after hours),
+ * else its first reminder or deadline. Planned by the same domain function as the sweep, so a new
+ * complaint is not swept in the next minute for nothing (it used to start at 1970: due at once).
+ */
+function firstDueAt(ctx: AppContext, c: { registeredAt: Date; severity: Severity } & ReturnType<typeof computeDeadlines>): Date {
+  const facts: ClockFacts = {
+    status: 'registered',
+    severity: c.severity,
+    registeredAt: c.registeredAt,
+    clockStartAt: c.clockStartAt,
+    intakeDueAt: c.intakeDueAt,
+    acceptDueAt: c.acceptDueAt,
+    firstReplyDueAt: c.firstReplyDueAt,
+    resolveDueAt: c.resolveDueAt,
+    hardLimitAt: c.hardLimitAt,
+    firstReplyAt: null,
+    resolvedAt: null,
+    pausedAt: null,
+    pausedMinutes: 0,
+    escalationTier: 0,
+    escalatedAt: null,
+    escalationDueAt: null,
+    transfers: 0,
+    transferredAt: null,
+    reopens: 0,
+    reopenedAt: null,
+    resultDelivered: false,
+    surveyDelivered: false,
+  };
+  const plan = planSla({ facts, sent: new Set(), now: c.registeredAt, rules: clockRulesFromConfig(ctx.config), calendar: ctx.calendar });
+  return plan.steps.length ? c.registeredAt : (plan.nextDueAt ?? c.hardLimitAt);
+}
+
 async function nextSequence(tx: Tx, day: string): Promise<number> {
   const rows = await tx.$queryRaw<{ value: number }[]>`
     INSERT INTO "ComplaintCounter" ("day", "value") VALUES (${day}, 1)
@@ -48,7 +88,7 @@ export async function fileComplaint(ctx: AppContext, tx: Tx, input: FileComplain
   const category = ctx.config.categories.find((c) => c.id === input.categoryId);
   if (!category) throw new AppError('INVALID_INPUT', `unknown category ${input.categoryId}`);
   const department = ctx.config.departments.find((d) => d.id === category.department)!;
-  const customer = await tx.customer.findUniqueOrThrow({ where: { id: input.customerId } });
+  const customer = input.customer?.id === input.customerId ? input.customer : await tx.customer.findUniqueOrThrow({ where: { id: input.customerId } });
   const registeredAt = ctx.now();
   const severity: Severity = category.severity;
   const deadlines = computeDeadlines({ registeredAt, severity, policy: ctx.sla, calendar: ctx.calendar });
@@ -78,6 +118,7 @@ export async function fileComplaint(ctx: AppContext, tx: Tx, input: FileComplain
       resolveDueAt: deadlines.resolveDueAt,
       hardLimitAt: deadlines.hardLimitAt,
       intakeDueAt: deadlines.intakeDueAt,
+      nextDueAt: firstDueAt(ctx, { registeredAt, severity, ...deadlines }),
       updatedAt: registeredAt,
     },
   });
@@ -90,7 +131,7 @@ export async function fileComplaint(ctx: AppContext, tx: Tx, input: FileComplain
     details: { category: category.id, severity, department: department.id, ...(input.attachments?.length ? { attachments: input.attachments.length } : {}) },
   });
   const stored = await storeAttachments(tx, complaint.id, customer.platform, input.attachments, registeredAt);
-  if (input.contactPhone) await tx.customer.update({ where: { id: customer.id }, data: { phone: input.contactPhone } });
+  if (input.contactPhone && input.contactPhone !== customer.phone) await tx.customer.update({ where: { id: customer.id }, data: { phone: input.contactPhone } });
   await enqueue(
     tx,
     {
@@ -102,8 +143,8 @@ export async function fileComplaint(ctx: AppContext, tx: Tx, input: FileComplain
     },
     registeredAt,
   );
-  await enqueueNewCard(tx, complaint.id, department.chatId, registeredAt);
+  await enqueueNewCard(tx, complaint.id, department.chatId, registeredAt, { first: true });
   // The photos in the new card's thread (the card counts the files; it is sent first, rows go out in order).
-  await postInThread(tx, complaint.id, department.chatId, [], stored, registeredAt);
+  if (stored.length) await postInThread(tx, complaint.id, department.chatId, [], stored, registeredAt);
   return complaint;
 }

@@ -102,6 +102,7 @@ async function submit(s: CustomerSession, draft: Draft): Promise<void> {
   if (await quotaRefused(s)) return; // the draft stays; the customer can submit it later
   await fileComplaint(s.ctx, s.tx, {
     customerId: s.customer.id,
+    customer: s.customer,
     categoryId: draft.category!,
     subject: draft.subject ?? null,
     description: draft.description!,

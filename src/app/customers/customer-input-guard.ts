@@ -6,7 +6,7 @@
 import { cleanCustomerText, MAX_TEXT } from '../../domain/customer-text.ts';
 import type { CustomerInbound } from '../shared/inbound.ts';
 import type { CustomerSession } from './customer-session.ts';
-import { countCustomerMessage } from './customer-rate-limits.ts';
+import { floodVerdict } from './customer-rate-limits.ts';
 import { formatLocalTime } from '../shared/format.ts';
 
 /** A copy of the event with its text cleaned; `garbled` when the text was unreadable. */
@@ -20,7 +20,7 @@ export function cleanCustomerInput(input: CustomerInbound): CustomerInbound & { 
 /** Returns true when the event was fully answered here. */
 export async function guardCustomerInput(s: CustomerSession): Promise<boolean> {
   const input = s.input as CustomerInbound & { garbled?: boolean };
-  const flood = await countCustomerMessage(s.tx, s.ctx.config, `${input.platform}:${input.userId}`, s.at);
+  const flood = floodVerdict(s.ctx.config, s.messagesThisMinute, s.at);
   if (flood.kind === 'ignore') return true;
   if (flood.kind === 'notify') {
     await s.reply('customer.limit.flood', { time: formatLocalTime(flood.until, s.ctx.calendar.timeZone).slice(11) });

@@ -10,21 +10,20 @@ const DAY = 24 * 3600_000;
 
 export type FloodVerdict = { kind: 'ok' } | { kind: 'notify'; until: Date } | { kind: 'ignore' };
 
+/** The start of the fixed one-minute window `at` falls in. */
+export function rateWindow(at: Date): Date {
+  return new Date(Math.floor(at.getTime() / MINUTE) * MINUTE);
+}
+
 /**
- * Counts one more message from `key` (e.g. `telegram:123`) in the current minute. The first message over
- * the limit gets one notice; the rest of that minute is ignored.
+ * What to do with a message that is the `count`-th from its customer in the window of `at` (counted in
+ * the database by openCustomerEvent). The first message over the limit gets one notice; the rest of that
+ * minute is ignored.
  */
-export async function countCustomerMessage(tx: Tx, config: AppConfig, key: string, at: Date): Promise<FloodVerdict> {
-  const window = new Date(Math.floor(at.getTime() / MINUTE) * MINUTE);
-  const rows = await tx.$queryRaw<{ count: number }[]>`
-    INSERT INTO "CustomerRateCounter" ("key", "window", "count") VALUES (${key}, ${window}, 1)
-    ON CONFLICT ("key", "window") DO UPDATE SET "count" = "CustomerRateCounter"."count" + 1
-    RETURNING "count"`;
-  const count = Number(rows[0]!.count);
-  if (count === 1) await tx.customerRateCounter.deleteMany({ where: { key, window: { lt: window } } });
+export function floodVerdict(config: AppConfig, count: number, at: Date): FloodVerdict {
   const limit = config.customerLimits.messagesPerMinute;
   if (count <= limit) return { kind: 'ok' };
-  return count === limit + 1 ? { kind: 'notify', until: new Date(window.getTime() + MINUTE) } : { kind: 'ignore' };
+  return count === limit + 1 ? { kind: 'notify', until: new Date(rateWindow(at).getTime() + MINUTE) } : { kind: 'ignore' };
 }
 
 /** Whether the customer may file another complaint now, and if not, from when. */

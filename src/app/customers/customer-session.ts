@@ -18,6 +18,8 @@ export class CustomerSession {
     readonly lang: Language,
     readonly at: Date,
     public conversation: Conversation | null,
+    /** This customer's messages in the current minute, this one included (counted when the event was opened). */
+    readonly messagesThisMinute = 1,
   ) {}
 
   /** The first word, lower-cased, without a @botname suffix: '/complain', '投诉', … */

@@ -34,29 +34,60 @@ export type Outgoing =
   /** a card rendered when queued, e.g. a report (weekly digest, monthly summary): a snapshot, never patched */
   | { channel: 'feishu'; kind: 'card.raw'; target: string; payload: { card: Record<string, unknown> }; complaintId?: number };
 
+type OutboxRow = Prisma.OutboxMessageCreateManyInput;
+
+/** Rows queued inside a `batchOutbox` run, by transaction: written together with one INSERT at its end. */
+const pending = new WeakMap<object, OutboxRow[]>();
+
+function outboxRow(message: Outgoing, at: Date): OutboxRow {
+  return {
+    channel: message.channel,
+    kind: message.kind,
+    target: message.target,
+    payload: message.payload as unknown as Prisma.InputJsonValue,
+    complaintId: message.complaintId ?? null,
+    nextAttemptAt: at,
+    createdAt: at,
+  };
+}
+
 export async function enqueue(tx: Tx, message: Outgoing, at: Date): Promise<void> {
-  await tx.outboxMessage.create({
-    data: {
-      channel: message.channel,
-      kind: message.kind,
-      target: message.target,
-      payload: message.payload as unknown as Prisma.InputJsonValue,
-      complaintId: message.complaintId ?? null,
-      nextAttemptAt: at,
-      createdAt: at,
-    },
-  });
+  const batch = pending.get(tx);
+  if (batch) {
+    batch.push(outboxRow(message, at));
+    return;
+  }
+  await tx.outboxMessage.create({ data: outboxRow(message, at) });
+}
+
+/**
+ * Runs `fn` with every `enqueue` on `tx` collected, then writes them in one INSERT (in the order they
+ * were queued, so ids keep that order): one round trip instead of one per message. Nothing in the
+ * transaction may read the outbox back before the end (nothing does: rows are for the delivery worker).
+ */
+export async function batchOutbox<T>(tx: Tx, fn: () => Promise<T>): Promise<T> {
+  if (pending.has(tx)) return fn();
+  const rows: OutboxRow[] = [];
+  pending.set(tx, rows);
+  try {
+    const result = await fn();
+    if (rows.length) await tx.outboxMessage.createMany({ data: rows });
+    return result;
+  } finally {
+    pending.delete(tx);
+  }
 }
 
 /** Posts a fresh card for a complaint into a group and remembers it as the complaint's active card. */
-export async function enqueueNewCard(tx: Tx, complaintId: number, chatId: string, at: Date): Promise<void> {
-  await tx.cardMessage.updateMany({ where: { complaintId, active: true }, data: { active: false } });
+export async function enqueueNewCard(tx: Tx, complaintId: number, chatId: string, at: Date, opts: { first?: boolean } = {}): Promise<void> {
+  // A complaint filed in this transaction has no card to retire yet.
+  if (!opts.first) await tx.cardMessage.updateMany({ where: { complaintId, active: true }, data: { active: false } });
   const card = await tx.cardMessage.create({ data: { complaintId, chatId, createdAt: at } });
   await enqueue(tx, { channel: 'feishu', kind: 'card.send', target: chatId, payload: { cardId: card.id }, complaintId }, at);
 }
 
 /** Asks for the complaint's active cards (at most one per chat: its department's group, maybe the managers' chat) to be redrawn from the database. */
 export async function enqueueCardRefresh(tx: Tx, complaintId: number, at: Date): Promise<void> {
-  const cards = await tx.cardMessage.findMany({ where: { complaintId, active: true }, orderBy: { id: 'asc' } });
+  const cards = await tx.cardMessage.findMany({ where: { complaintId, active: true }, orderBy: { id: 'asc' }, select: { id: true, chatId: true } });
   for (const card of cards) await enqueue(tx, { channel: 'feishu', kind: 'card.patch', target: card.chatId, payload: { cardId: card.id }, complaintId }, at);
 }

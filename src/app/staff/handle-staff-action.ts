@@ -14,6 +14,7 @@ import { findStaff, mayActOn } from './staff-access.ts';
 import { lockComplaint } from '../complaints/lock-complaint.ts';
 import { recordInboundEvent } from '../shared/record-inbound-event.ts';
 import { refreshComplaintCards } from '../complaints/complaint-cards.ts';
+import { batchOutbox } from '../shared/outbox.ts';
 import { formatLocalTime } from '../shared/format.ts';
 import { acceptComplaint } from '../complaints/accept-complaint.ts';
 import { resolveComplaint, type ResolutionInput } from '../complaints/resolve-complaint.ts';
@@ -132,7 +133,7 @@ export async function handleStaffAction(ctx: AppContext, input: StaffActionInput
 
   for (let attempt = 0; ; attempt++) {
     try {
-      const result = await ctx.db.$transaction(async (tx): Promise<StaffActionResult> => {
+      const result = await ctx.db.$transaction((tx) => batchOutbox(tx, async (): Promise<StaffActionResult> => {
         const exists = await tx.complaint.findUnique({ where: { id: input.complaintId }, select: { id: true } });
         if (!exists) return toast('error', 'staff.toast.notFound', {}, false);
         const complaint = await lockComplaint(tx, input.complaintId);
@@ -153,7 +154,7 @@ export async function handleStaffAction(ctx: AppContext, input: StaffActionInput
         const done = await run(ctx, tx, complaint, staff, actor, input.action);
         await refreshComplaintCards(tx, complaint.id, ctx.now(), { except: input.messageId });
         return toast('success', done.key, done.params);
-      });
+      }));
       ctx.outboxChanged();
       return result;
     } catch (error) {
