@@ -39,7 +39,7 @@ class TokenCache {
 interface ApiResult {
   code?: number;
   msg?: string;
-  data?: { message_id?: string; image_key?: string };
+  data?: { message_id?: string; image_key?: string; file_key?: string };
 }
 
 export class FeishuClient implements StaffChannelPort {
@@ -86,6 +86,15 @@ export class FeishuClient implements StaffChannelPort {
     const id = res.data?.message_id;
     if (!id) throw new PlatformError('feishu', 'replyImageInThread', 'no message_id in the answer', { retryable: true });
     return id;
+  }
+
+  /** Uploads the file (im/v1/files: up to 30 MB, not empty; an .xlsx goes as file_type xls), then posts it as a `file` message. */
+  async sendFile(chatId: string, fileName: string, data: Buffer, uuid: string): Promise<string> {
+    const fileType = /\.xlsx?$/i.test(fileName) ? 'xls' : /\.pdf$/i.test(fileName) ? 'pdf' : 'stream';
+    const uploaded = await this.call('uploadFile', async () => ({ data: (await this.client.im.file.create({ data: { file_type: fileType, file_name: fileName, file: data } })) ?? undefined }));
+    const fileKey = uploaded.data?.file_key;
+    if (!fileKey) throw new PlatformError('feishu', 'uploadFile', 'no file_key in the answer', { retryable: true });
+    return this.createMessage('sendFile', chatId, 'file', JSON.stringify({ file_key: fileKey }), uuid);
   }
 
   async sendTextToUser(openId: string, text: string, uuid: string): Promise<string> {

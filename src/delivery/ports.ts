@@ -55,4 +55,6 @@ export interface StaffChannelPort {
   replyImageInThread(messageId: string, image: Buffer, uuid: string): Promise<string>;
   /** A private text to one user, by open_id. */
   sendTextToUser(openId: string, text: string, uuid: string): Promise<string>;
+  /** A file (uploaded first, at most 30 MB) posted into a chat. */
+  sendFile?(chatId: string, fileName: string, data: Buffer, uuid: string): Promise<string>;
 }

@@ -10,6 +10,11 @@ import { t } from '../i18n/index.ts';
 import { inertText } from '../app/shared/feishu-text.ts';
 import { FILE_TOO_BIG, PlatformError, type CustomerChannelPort, type StaffChannelPort } from './ports.ts';
 import { PerKeyRateLimiter } from './rate-limiter.ts';
+import type { ExportRequest } from '../app/shared/outbox.ts';
+import { buildComplaintExport, exportFileName } from '../app/records/export-complaints.ts';
+
+/** Feishu's upload limit for a file (im/v1/files). */
+const EXPORT_MAX_BYTES = 30 * 1024 * 1024;
 
 export function customerSender(port: CustomerChannelPort): ChannelSender {
   return {
@@ -53,6 +58,21 @@ export function feishuSender(port: StaffChannelPort, db: Db, config: AppConfig, 
     await limiter.take(`chat:${card.chatId}`);
     const messageId = await port.sendCard(card.chatId, json, `outbox-${row.id}-${card.id}`);
     await db.cardMessage.update({ where: { id: card.id }, data: { messageId } });
+  };
+  /** Builds the requested export and uploads it; over Feishu's 30 MB a text says so instead. */
+  const sendExport = async (row: OutboxMessage) => {
+    const req = row.payload as unknown as ExportRequest;
+    const period = { start: new Date(req.start), end: new Date(req.end), label: req.label, kind: req.kind };
+    const built = await buildComplaintExport(db, config, { period, fullData: req.fullData, generatedAt: new Date(req.requestedAt) });
+    const lang = config.defaultLanguage;
+    await limiter.take(`chat:${row.target}`);
+    if (built.data.length > EXPORT_MAX_BYTES || !port.sendFile) {
+      await port.sendText(row.target, t(lang, 'export.tooBig', { label: req.label, size: (built.data.length / 1048576).toFixed(1) }), `outbox-${row.id}`);
+      return;
+    }
+    await port.sendFile(row.target, exportFileName({ period, fullData: req.fullData }), built.data, `outbox-${row.id}`);
+    await limiter.take(`chat:${row.target}`);
+    await port.sendText(row.target, t(lang, 'export.sent', { label: req.label, complaints: built.complaints, events: built.events }), `outbox-${row.id}-sent`);
   };
   return {
     async send(row) {
@@ -123,6 +143,7 @@ export function feishuSender(port: StaffChannelPort, db: Db, config: AppConfig, 
         await port.sendTextToUser(row.target, (row.payload as unknown as { text: string }).text, `outbox-${row.id}`);
         return;
       }
+      if (row.kind === 'file.export') return sendExport(row);
       if (row.kind === 'card.raw') {
         await limiter.take(`chat:${row.target}`);
         await port.sendCard(row.target, (row.payload as unknown as { card: object }).card, `outbox-${row.id}`);

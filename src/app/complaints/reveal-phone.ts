@@ -14,6 +14,7 @@ import { enqueue } from '../shared/outbox.ts';
 import { mayRevealPhone } from '../staff/staff-access.ts';
 import { inertText } from '../shared/feishu-text.ts';
 import { recordEvent } from './change-status.ts';
+import { recordAccess } from '../records/record-access.ts';
 
 export async function revealPhone(ctx: AppContext, tx: Tx, opts: { complaintId: number; actor: Actor; staff: StaffConfig }) {
   const complaint = await lockComplaint(tx, opts.complaintId, 'reveal_phone');
@@ -23,6 +24,7 @@ export async function revealPhone(ctx: AppContext, tx: Tx, opts: { complaintId: 
   if (!phone) throw new AppError('INVALID_INPUT', 'no phone given', { reason: 'noPhone' });
   const at = ctx.now();
   await recordEvent(tx, { complaintId: complaint.id, type: 'reveal_phone', actor: opts.actor, at, fromStatus: complaint.status, toStatus: complaint.status });
+  await recordAccess(tx, { kind: 'phone_view', actor: opts.actor, at, complaintId: complaint.id, customerId: customer.id, details: { number: complaint.number } });
   const text = t(ctx.config.defaultLanguage, 'staff.revealPrivate', { number: complaint.number, phone, customer: inertText(customer.displayName) });
   await enqueue(tx, { channel: 'feishu', kind: 'user.text', target: opts.staff.openId, payload: { text }, complaintId: complaint.id }, at);
   return { complaint, phone };

@@ -32,7 +32,19 @@ export type Outgoing =
   /** a private text to one staff member (target: their open_id) */
   | { channel: 'feishu'; kind: 'user.text'; target: string; payload: { text: string }; complaintId?: number }
   /** a card rendered when queued, e.g. a report (weekly digest, monthly summary): a snapshot, never patched */
-  | { channel: 'feishu'; kind: 'card.raw'; target: string; payload: { card: Record<string, unknown> }; complaintId?: number };
+  | { channel: 'feishu'; kind: 'card.raw'; target: string; payload: { card: Record<string, unknown> }; complaintId?: number }
+  /** a complaints export (.xlsx) built at send time and uploaded into the chat (src/app/records/export-complaints.ts) */
+  | { channel: 'feishu'; kind: 'file.export'; target: string; payload: ExportRequest; complaintId?: number };
+
+/** What `file.export` builds: the period (ISO instants), and whether phones are in full. */
+export interface ExportRequest {
+  label: string;
+  kind: 'month' | 'quarter' | 'year' | 'days';
+  start: string;
+  end: string;
+  fullData: boolean;
+  requestedAt: string;
+}
 
 type OutboxRow = Prisma.OutboxMessageCreateManyInput;
 

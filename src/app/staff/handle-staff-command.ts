@@ -18,6 +18,7 @@ import { postCardInChat } from '../complaints/complaint-cards.ts';
 import { enqueue } from '../shared/outbox.ts';
 import { formatLocalTime } from '../shared/format.ts';
 import { parseDigestCommand, sendWeeklyDigest } from '../reports/send-weekly-digest.ts';
+import { requestExport } from '../records/request-export.ts';
 
 /** A text message to the bot in a Feishu chat, as the adapter decodes it. */
 export interface StaffMessageInbound {
@@ -76,6 +77,7 @@ export async function handleStaffCommand(ctx: AppContext, input: StaffMessageInb
       await enqueue(tx, { channel: 'feishu', kind: 'text', target: input.chatId, payload: { text } }, at);
       return;
     }
+    if (command === '/export') return requestExport(ctx, tx, { staff, chatId: input.chatId, managersChat, args: words.slice(1), at });
     if (command === '/digest') {
       if (!managersChat && staff.role !== 'manager') return answer('staff.command.digestManagersOnly');
       const parsed = parseDigestCommand(words.slice(1).join(' '), at, ctx.calendar.timeZone);

@@ -40,6 +40,7 @@ import type {
   SignedCallback,
   SignOptions,
   UploadedImage,
+  UploadedFile,
   WsClientConfig,
 } from './types.ts';
 
@@ -328,6 +329,11 @@ export class FeishuEmulator {
 
   images(): UploadedImage[] {
     return [...this.store.images.values()];
+  }
+
+  /** A file uploaded with im/v1/files, by its key (a `file` message carries the key). */
+  file(fileKey: string): UploadedFile | undefined {
+    return this.store.files.get(fileKey);
   }
 
   // ---- long connection -----------------------------------------------------------------------------

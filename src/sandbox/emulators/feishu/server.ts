@@ -174,6 +174,12 @@ export class FeishuHttpServer {
       return ok({ image_key: img.imageKey });
     });
 
+    this.route('POST', '/open-apis/im/v1/files', true, (req) => {
+      const b = isObject(req.body) ? req.body : {};
+      const f = store.addFile(b['file_type'], b['file_name'], req.files.get('file'));
+      return ok({ file_key: f.fileKey });
+    });
+
     this.route('POST', '/open-apis/interactive/v1/card/update', true, (req) => {
       store.delayedUpdate(req.body);
       return { status: 200, body: { code: 0, msg: 'success' } };

@@ -10,6 +10,7 @@ import type {
   MsgType,
   ReceiveIdType,
   UploadedImage,
+  UploadedFile,
 } from './types.ts';
 
 export class ApiError extends Error {
@@ -33,6 +34,9 @@ const RECEIVE_ID_TYPES: readonly ReceiveIdType[] = ['chat_id', 'open_id', 'user_
 const CARD_MAX_BYTES = 30 * 1024;
 const TEXT_MAX_BYTES = 150 * 1024;
 const IMAGE_MAX_BYTES = 10 * 1024 * 1024;
+/** Feishu's upload-file limit (im/v1/files: "文件大小不得超过 30 MB，且不允许上传空文件"). */
+const FILE_MAX_BYTES = 30 * 1024 * 1024;
+const FILE_TYPES: readonly UploadedFile['fileType'][] = ['opus', 'mp4', 'pdf', 'doc', 'xls', 'ppt', 'stream'];
 const UUID_TTL_MS = 3600_000;
 const CALLBACK_TOKEN_TTL_MS = 30 * 60_000;
 const CALLBACK_TOKEN_MAX_USES = 2;
@@ -57,6 +61,7 @@ export class Store {
   private readonly uuids = new Map<string, { messageId: string; at: number }>();
   private readonly p2pChats = new Map<string, string>();
   readonly images = new Map<string, UploadedImage>();
+  readonly files = new Map<string, UploadedFile>();
   private readonly callbackTokens = new Map<string, CallbackToken>();
 
   constructor(
@@ -264,6 +269,11 @@ export class Store {
         if (typeof key !== 'string' || !this.images.has(key)) throw invalidParam(`invalid image_key ${String(key)}`);
         break;
       }
+      case 'file': {
+        const key = parsed['file_key'];
+        if (typeof key !== 'string' || !this.files.has(key)) throw invalidParam(`invalid file_key ${String(key)}`);
+        break;
+      }
       case 'interactive':
         this.validateCard(parsed);
         break;
@@ -356,6 +366,19 @@ export class Store {
   }
 
   // ---- images --------------------------------------------------------------------------------
+
+  addFile(fileType: unknown, fileName: unknown, file: { filename: string; contentType: string; bytes: Buffer } | undefined): UploadedFile {
+    if (typeof fileType !== 'string' || !FILE_TYPES.includes(fileType as UploadedFile['fileType'])) {
+      throw new ApiError(400, 234001, `Invalid request param. ext=file_type must be one of ${FILE_TYPES.join(', ')}`);
+    }
+    if (typeof fileName !== 'string' || !fileName.trim()) throw new ApiError(400, 234001, 'Invalid request param. ext=file_name is required');
+    if (!file) throw new ApiError(400, 234001, 'Invalid request param. ext=file is required');
+    if (file.bytes.length === 0) throw new ApiError(400, 234010, "File's size can't be 0.");
+    if (file.bytes.length > FILE_MAX_BYTES) throw new ApiError(400, 234006, 'The file size exceed the max value.');
+    const uploaded: UploadedFile = { fileKey: 'file_v3_' + hex(4) + '_' + hex(16), fileType: fileType as UploadedFile['fileType'], fileName, bytes: file.bytes, at: this.now() };
+    this.files.set(uploaded.fileKey, uploaded);
+    return uploaded;
+  }
 
   addImage(imageType: unknown, file: { filename: string; contentType: string; bytes: Buffer } | undefined): UploadedImage {
     if (imageType !== 'message' && imageType !== 'avatar') {

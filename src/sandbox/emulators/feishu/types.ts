@@ -89,6 +89,15 @@ export interface UploadedImage {
   at: number;
 }
 
+/** A file uploaded with POST /open-apis/im/v1/files (sent afterwards as a `file` message by its key). */
+export interface UploadedFile {
+  fileKey: string;
+  fileType: 'opus' | 'mp4' | 'pdf' | 'doc' | 'xls' | 'ppt' | 'stream';
+  fileName: string;
+  bytes: Buffer;
+  at: number;
+}
+
 export interface RecordedCall {
   /** Sequence number, starting at 1. */
   seq: number;
