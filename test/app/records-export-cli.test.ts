@@ -54,7 +54,7 @@ describe('export arguments', () => {
 });
 
 describe.each(kinds)('npm run export on $name', (kind) => {
-  it('writes the workbook and records the export', { timeout: 120_000 }, async () => {
+  it('writes the workbook and records the export', { timeout: 300_000 }, async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'cb-export-'));
     const opened = await kind.open(dir);
     await opened.db.migrate();
