@@ -63,6 +63,8 @@ export interface StartOptions {
   outboxPollMs?: number;
   /** Scheduled jobs (SLA sweep, digest, summaries); default on. Tests that do not exercise them turn them off. */
   jobs?: boolean;
+  /** More HTTP routes on the bot's server (the sandbox page and its API). */
+  routes?: Record<string, Route>;
 }
 
 export async function startBot(opts: StartOptions): Promise<RunningBot> {
@@ -84,7 +86,7 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
   await syncDirectory(ctx);
 
   const senders: Record<string, ChannelSender> = {};
-  const routes: Record<string, Route> = {};
+  const routes: Record<string, Route> = { ...opts.routes };
   const stops: (() => Promise<void> | void)[] = [];
   const off: string[] = [];
   // Filled in as the customer channels start; the Feishu sender fetches customers' photos through them.

@@ -5,11 +5,11 @@
  */
 import type { AppContext } from '../app/shared/context.ts';
 import { claimJobSlot, finishJobSlot, pruneJobSlots } from '../app/shared/claim-job-slot.ts';
-import { sweepSlaClocks } from '../app/sla/sweep-sla-clocks.ts';
+import { nextSweepDueAt, sweepSlaClocks } from '../app/sla/sweep-sla-clocks.ts';
 import { sendWeeklyDigest, WEEKLY_DIGEST_JOB } from '../app/reports/send-weekly-digest.ts';
 import { MONTHLY_SUMMARY_JOB, sendMonthlySummary } from '../app/reports/send-monthly-summary.ts';
 import { sendUnfinishedLedger, UNFINISHED_LEDGER_JOB } from '../app/reports/send-unfinished-ledger.ts';
-import { closeUnratedComplaints } from '../app/complaints/close-unrated-complaints.ts';
+import { closeUnratedComplaints, nextUnratedCloseAt } from '../app/complaints/close-unrated-complaints.ts';
 import type { JobDefinition } from './scheduler.ts';
 
 export const SLA_SWEEP_JOB = 'sla-sweep';
@@ -25,6 +25,7 @@ export function botJobs(ctx: AppContext): JobDefinition[] {
       name: SLA_SWEEP_JOB,
       schedule: { kind: 'every', minutes: j.sweepEveryMinutes },
       catchUp: false,
+      idleUntil: () => nextSweepDueAt(ctx),
       async run(slot) {
         // The sweep is idempotent (notices are unique, rows are locked): claiming only saves the other
         // instances the work, and an instance that just started sweeps anyway.
@@ -58,6 +59,7 @@ export function botJobs(ctx: AppContext): JobDefinition[] {
       name: CLOSE_UNRATED_JOB,
       schedule: { kind: 'every', minutes: j.closeUnratedEveryMinutes },
       catchUp: false,
+      idleUntil: () => nextUnratedCloseAt(ctx),
       async run(slot) {
         if (!(await claimJobSlot(ctx.db, slot, ctx.now())) && slot.reason === 'schedule') return null;
         const result = await closeUnratedComplaints(ctx, ctx.now());

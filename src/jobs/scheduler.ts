@@ -16,6 +16,8 @@ export interface JobDefinition {
   catchUp: boolean;
   /** runs the slot; the use case claims it, so a slot another instance ran does nothing */
   run(slot: JobSlot): Promise<unknown>;
+  /** When the job next has work (null: none until something changes); lets simulated time skip its empty slots. */
+  idleUntil?(): Promise<Date | null>;
 }
 
 export class JobScheduler {

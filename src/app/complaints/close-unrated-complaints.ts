@@ -49,3 +49,10 @@ export async function closeUnratedComplaints(ctx: AppContext, now: Date = ctx.no
   }
   return { closed };
 }
+
+/** When the next resolved, unrated complaint is due to close as "no response" (null when none is waiting). */
+export async function nextUnratedCloseAt(ctx: AppContext): Promise<Date | null> {
+  const minutes = parseDuration(ctx.config.feedback.noResponseCloseAfter) ?? 72 * 60;
+  const { _min } = await ctx.db.complaint.aggregate({ where: { status: 'resolved' }, _min: { resolvedAt: true } });
+  return _min.resolvedAt ? new Date(_min.resolvedAt.getTime() + minutes * 60_000) : null;
+}

@@ -163,3 +163,9 @@ export async function sweepSlaClocks(ctx: AppContext, opts: { now?: Date; batchS
   if (counts.reminders + counts.alerts + counts.escalations + counts.reposts + counts.supervisorAlerts + counts.upgrades > 0) ctx.outboxChanged();
   return counts;
 }
+
+/** When the sweep next has work: the earliest `nextDueAt` of any complaint (null when no clock is waiting). */
+export async function nextSweepDueAt(ctx: AppContext): Promise<Date | null> {
+  const { _min } = await ctx.db.complaint.aggregate({ _min: { nextDueAt: true } });
+  return _min.nextDueAt;
+}

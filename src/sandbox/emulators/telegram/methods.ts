@@ -29,6 +29,8 @@ export interface MethodHost {
   world: World;
   hub: UpdateHub;
   recordCallbackAnswer(answer: CallbackAnswer): void;
+  /** ms since the epoch */
+  now(): number;
 }
 
 type ReplyMessage = NonNullable<Message['reply_to_message']>;
@@ -82,8 +84,6 @@ export function canonicalJson(value: unknown): string {
       : v,
   );
 }
-
-const now = (): number => Math.floor(Date.now() / 1000);
 
 /** The Bot API methods, keyed by lower-case name (Telegram method names are case-insensitive). */
 export class BotApi {
@@ -300,7 +300,7 @@ export class BotApi {
       callback_query_id: id,
       user_id: query.from.id,
       show_alert: params.bool('show_alert') ?? false,
-      at: Date.now(),
+      at: this.host.now(),
     };
     if (query.data !== undefined) answer.data = query.data;
     const text = params.string('text');
@@ -468,7 +468,7 @@ export class BotApi {
       message_id: this.world.nextMessageId(chat.id),
       from: this.world.bot,
       chat,
-      date: now(),
+      date: Math.floor(this.host.now() / 1000),
     };
     if (reply) message.reply_to_message = reply;
     if (markup.inline) message.reply_markup = markup.inline;
@@ -489,7 +489,7 @@ export class BotApi {
   }
 
   private saveEdit(message: Message, changes: Partial<Message>): Message {
-    const edited: Message = { ...message, edit_date: now() };
+    const edited: Message = { ...message, edit_date: Math.floor(this.host.now() / 1000) };
     for (const [key, value] of Object.entries(changes) as Array<[keyof Message, unknown]>) {
       const empty = value === undefined || (Array.isArray(value) && value.length === 0);
       if (empty) delete edited[key];

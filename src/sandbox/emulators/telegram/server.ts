@@ -66,6 +66,7 @@ export class TelegramEmulator {
   readonly stats: EmulatorStats = { getUpdates: 0, requests: 0, byMethod: {} };
 
   private readonly options: TelegramEmulatorOptions;
+  private readonly now: () => number;
   private readonly world: World;
   private readonly hub: UpdateHub;
   private readonly api: BotApi;
@@ -79,6 +80,7 @@ export class TelegramEmulator {
 
   constructor(options: TelegramEmulatorOptions = {}) {
     this.options = options;
+    this.now = options.now ?? Date.now;
     this.token = options.token ?? DEFAULT_TOKEN;
     const botId = Number(/^(\d+):[\w-]+$/.exec(this.token)?.[1]);
     if (!Number.isSafeInteger(botId)) throw new Error(`Invalid bot token "${this.token}": expected "<digits>:<secret>"`);
@@ -113,6 +115,7 @@ export class TelegramEmulator {
       world: this.world,
       hub: this.hub,
       recordCallbackAnswer: (answer) => this.callbackAnswers.push(answer),
+      now: this.now,
     });
   }
 
@@ -321,6 +324,12 @@ export class TelegramEmulator {
     return this.hub.pendingCount;
   }
 
+  /** A stored file (sent by a user or uploaded by the bot) by its file_id, e.g. for the sandbox page to show. */
+  file(fileId: string): { data: Buffer; mime_type?: string; file_name?: string } | undefined {
+    const file = this.world.files.get(fileId);
+    return file ? { data: file.data, mime_type: file.mime_type, file_name: file.file_name } : undefined;
+  }
+
   /** URL to download a file by its `file_path` from getFile. */
   fileUrl(filePath: string): string {
     return `${this.apiRoot}/file/bot${this.token}/${filePath}`;
@@ -423,7 +432,7 @@ export class TelegramEmulator {
     if (isPoll) this.stats.getUpdates += 1;
     const record = (outcome: { result: unknown } | { error: TelegramErrorBody }): void => {
       if (isPoll) return;
-      this.record({ seq: this.calls.length + 1, method: entry.name, params: params.toRecord(), ...outcome, at: Date.now(), via: ctx.via });
+      this.record({ seq: this.calls.length + 1, method: entry.name, params: params.toRecord(), ...outcome, at: this.now(), via: ctx.via });
     };
     const injected = this.takeFailure(entry.name);
     if (injected) {
@@ -568,7 +577,7 @@ export class TelegramEmulator {
       message_id: this.world.nextMessageId(chat.id),
       from,
       chat,
-      date: Math.floor(Date.now() / 1000),
+      date: Math.floor(this.now() / 1000),
     };
     if (opts.replyTo) {
       const target = this.world.message(chat.id, opts.replyTo.message_id);

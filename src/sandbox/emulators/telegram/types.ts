@@ -25,6 +25,8 @@ export interface TelegramEmulatorOptions {
   maxBodyBytes?: number;
   /** update_id of the first update; default 1. */
   firstUpdateId?: number;
+  /** The emulator's clock in ms since the epoch (message dates, call times); `Date.now` by default. */
+  now?: () => number;
 }
 
 /** A Bot API request the bot made (everything except getUpdates, which is only counted). */
