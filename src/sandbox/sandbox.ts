@@ -188,8 +188,12 @@ export class SandboxWorld {
     this.typed.set(customer.id, log);
     if (text !== null || image) log.push({ id: randomBytes(6).toString('hex'), at: this.clock.nowMs(), from: customer.id, text: text ?? '', ...(image ? { image: true } : {}) });
     this.changed();
-    const result = text === null && !image ? await user.follow() : image ? await user.sendImage() : await user.say(text!);
+    const following = text === null && !image;
+    const greeted = following ? this.wechat.waitForMessage((m) => m.openId === customer.openId, 15_000) : undefined;
+    const result = following ? await user.follow() : image ? await user.sendImage() : await user.say(text!);
     if (result.status !== 200) throw new Error(`the bot answered the WeChat push with ${result.status}: ${result.text}`);
+    // the greeting is part of adding a customer (and at start comes before the line with the address)
+    await greeted?.catch(() => undefined);
   }
 
   /** A staff member types in a Feishu group: the `im.message.receive_v1` event Feishu would push (the bot is @mentioned, as in a real group). */
@@ -240,7 +244,9 @@ export class SandboxWorld {
     this.moving = step;
     this.changed();
     try {
+      const started = Date.now();
       const slots = await this.ticks.advanceTo(this.targetOf(step));
+      this.opts.log.info({ step, slots, ms: Date.now() - started, now: this.clock.now() }, 'sandbox: the clock moved; the scheduler ran every slot on the way');
       this.save();
       return { now: this.clock.now(), slots };
     } finally {

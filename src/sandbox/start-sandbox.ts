@@ -153,6 +153,7 @@ export async function startSandbox(opts: { config: AppConfig; log: Logger; port:
       res.end(readFileSync(f.file));
     };
   }
+  routes['/favicon.ico'] = async (_req, res) => void res.writeHead(204).end();
   routes['/sandbox/api/state'] = api('GET', (w) => sandboxState(w));
   routes['/sandbox/api/events'] = async (req, res) => {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });

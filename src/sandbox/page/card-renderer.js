@@ -35,7 +35,8 @@ export function renderMarkdown(source, opts = {}) {
   s = s.replace(/\[([^\]]+)\]\((https?:\/\/[^)\s]+)\)/g, (_, text, href) => keep(`<a href="${escapeHtml(href)}" target="_blank" rel="noopener">`) + text + keep('</a>'));
   s = s.replace(/`([^`]+)`/g, (_, code) => keep(`<code>${escapeHtml(code)}</code>`));
   s = escapeHtml(s);
-  s = s.replace(/\*\*([^*]+?)\*\*/g, '<strong>$1</strong>');
+  // bold never spans lines and never starts inside a run of stars (a masked phone 138****5678 stays text)
+  s = s.replace(/(^|[^*])\*\*(?!\s)([^*\n]+?)\*\*(?!\*)/g, '$1<strong>$2</strong>');
   s = s.replace(/~~([^~]+?)~~/g, '<del>$1</del>');
   s = s.replace(/(^|[^*\w])\*([^*\n]+?)\*(?!\w)/g, '$1<em>$2</em>');
   s = s.split('\n').map((line) => (/^\s*[-•]\s+/.test(line) ? `<span class="li">• ${line.replace(/^\s*[-•]\s+/, '')}</span>` : line)).join('<br>');
