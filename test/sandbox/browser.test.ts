@@ -144,6 +144,7 @@ describe.skipIf(!haveChromium)('the sandbox page in Chromium', { timeout: 240_00
     await cardOf(qa, first).locator('.card-header[data-template=orange]').waitFor();
     await qa.locator('[data-testid=thread] .reply', { hasText: '南京路旗舰店' }).first().waitFor();
     await cardOf(qa, first).locator('textarea[name=resolution]').fill('已为您更换新机，旧机由门店上门取回。');
+    await cardOf(qa, first).locator('select[name=cause]').selectOption({ label: '产品缺陷' });
     await cardOf(qa, first).getByRole('button', { name: '办结', exact: true }).click();
     await toast(`已办结 ${first}`);
     await cardOf(qa, first).locator('.card-header[data-template=green]').waitFor();
