@@ -170,6 +170,8 @@ export class SandboxWorld {
       this.save();
       // Following the official account is how a WeChat conversation starts; the bot greets like /start.
       if (channel === 'wechat') await this.wechatSay(customer, null);
+      // WeChat tells the bot no language: the customer picks theirs in the chat, as a real one would.
+      if (channel === 'wechat' && language !== this.opts.config.defaultLanguage) await this.wechatPickLanguage(customer, language);
     }
     this.changed();
     return customer;
@@ -194,6 +196,14 @@ export class SandboxWorld {
     if (result.status !== 200) throw new Error(`the bot answered the WeChat push with ${result.status}: ${result.text}`);
     // the greeting is part of adding a customer (and at start comes before the line with the address)
     await greeted?.catch(() => undefined);
+  }
+
+  private async wechatPickLanguage(customer: SandboxCustomer, language: Language): Promise<void> {
+    const label = language === 'en' ? 'English' : '中文';
+    const options = this.wechat.waitForMessage((m) => m.openId === customer.openId && new RegExp(`\\d+\\.\\s*${label}`).test(m.text ?? ''), 15_000);
+    await this.wechatSay(customer, '/lang');
+    const number = new RegExp(`(\\d+)\\.\\s*${label}`).exec((await options).text ?? '')?.[1];
+    if (number) await this.wechatSay(customer, number);
   }
 
   /** A staff member types in a Feishu group: the `im.message.receive_v1` event Feishu would push (the bot is @mentioned, as in a real group). */

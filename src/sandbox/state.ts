@@ -9,7 +9,6 @@ import { CHANNEL_CREDENTIALS } from './mode.ts';
 import type { SandboxWorld, TimeStep } from './sandbox.ts';
 
 export const OUTSIDER_OPEN_ID = 'ou_sandbox_outsider';
-const WINDOW_MS = 48 * 3600_000;
 
 export interface ChatLine {
   id: string;
@@ -93,7 +92,7 @@ export async function sandboxState(world: SandboxWorld) {
       return {
         ...c,
         messages: await wechatLines(world, c.id, c.openId!),
-        window: { open: w.open, sent: w.sent, lastMessageAt: w.lastMessageAt?.getTime() ?? null, closesAt: w.lastMessageAt ? w.lastMessageAt.getTime() + WINDOW_MS : null, held },
+        window: { open: w.open, sent: w.sent, limit: w.limit, lastMessageAt: w.lastMessageAt?.getTime() ?? null, closesAt: w.closesAt?.getTime() ?? null, held },
       };
     }),
   );

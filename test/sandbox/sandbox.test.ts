@@ -76,6 +76,21 @@ describe('the sandbox', { timeout: 120_000 }, () => {
     expect([...sandbox.guard.seen].sort()).toEqual(['127.0.0.1']);
   });
 
+  it('adds customers in the language picked: Telegram sends it as language_code, a WeChat customer picks it in the chat', async () => {
+    const tg = (await api('/sandbox/api/customers', { channel: 'telegram', name: 'Tom Baker', language: 'en' })).json;
+    const wx = (await api('/sandbox/api/customers', { channel: 'wechat', name: 'Ann', language: 'en' })).json;
+    expect(wx.messages).toBeUndefined();
+    await api('/sandbox/api/customer/say', { customer: tg.id, text: '/help' });
+    const s = await until('both answered in English', async () => {
+      const state = (await api('/sandbox/api/state')).json;
+      const texts = (id: string) => state.customers.find((c: { id: string }) => c.id === id).messages.map((m: { text: string }) => m.text).join('\n');
+      return /complaint/i.test(texts(tg.id)) && texts(wx.id).includes('I will speak English') && state;
+    });
+    expect(s.customers.map((c: { name: string; language: string; channel: string }) => `${c.channel} ${c.name} ${c.language}`)).toEqual(expect.arrayContaining(['telegram Tom Baker en', 'wechat Ann en']));
+    const ann = await sandbox.world().bot.ctx.db.customer.findFirstOrThrow({ where: { platform: 'wechat', platformUserId: wx.openId } });
+    expect(ann.language).toBe('en');
+  });
+
   it('refuses any request to a real platform host before it connects', async () => {
     await expect(fetch('https://api.telegram.org/bot1:x/getMe')).rejects.toThrow(/sandbox: a request to api.telegram.org was refused/);
     const error = await new Promise<Error>((resolve) => get('http://open.feishu.cn/open-apis/auth/v3/tenant_access_token/internal', () => resolve(new Error('connected'))).on('error', resolve));

@@ -121,7 +121,7 @@ function WechatChat({ customer, t, lang, tz, act }) {
   const ref = useAutoScroll(customer.messages.length);
   const w = customer.window;
   return html`<div class=${`chat-head ${w.open ? '' : 'closed'}`} data-testid="window">
-      ${w.open ? t('windowOpen', { until: fmt(w.closesAt, tz, lang), sent: w.sent }) : t('windowClosed')}
+      ${w.open ? t(w.limit === 5 ? 'windowOpen' : 'followWindow', { until: fmt(w.closesAt, tz, lang), sent: w.sent, limit: w.limit }) : t('windowClosed')}
       ${w.held ? html` · <strong>${t('held', { n: w.held })}</strong>` : null}
     </div>
     <div class="hint">${t('numbered')}</div>

@@ -163,10 +163,16 @@ export class WechatEmulator {
   }
 
   /** The user's 48-hour window as WeChat counts it. */
-  windowOf(openId: string): { open: boolean; sent: number; lastMessageAt: Date | null } {
+  windowOf(openId: string): { open: boolean; sent: number; lastMessageAt: Date | null; limit: number; closesAt: Date | null } {
     const w = this.windows.get(openId);
-    if (!w) return { open: false, sent: 0, lastMessageAt: null };
-    return { open: this.now().getTime() - w.lastMessageAt < w.durationMs && w.sent < w.limit, sent: w.sent, lastMessageAt: new Date(w.lastMessageAt) };
+    if (!w) return { open: false, sent: 0, lastMessageAt: null, limit: WINDOW_MESSAGES, closesAt: null };
+    return {
+      open: this.now().getTime() - w.lastMessageAt < w.durationMs && w.sent < w.limit,
+      sent: w.sent,
+      lastMessageAt: new Date(w.lastMessageAt),
+      limit: w.limit,
+      closesAt: new Date(w.lastMessageAt + w.durationMs),
+    };
   }
 
   /** As if 48 hours had passed since the user last wrote. */
