@@ -21,19 +21,18 @@ import { enqueueCardRefresh } from './app/shared/outbox.ts';
 import { recordInboundEvent } from './app/shared/record-inbound-event.ts';
 import { OutboxWorker, type ChannelSender } from './delivery/outbox-worker.ts';
 import { customerSender, feishuSender, type CustomerPorts } from './delivery/senders.ts';
-import { startHttpServer, type Route } from './http/server.ts';
+import { closeHttpServer, startHttpServer, type Route } from './http/server.ts';
 import { t, languageFromCode, type Language } from './i18n/index.ts';
 import { renderComplaintCard } from '../cards/complaint-card.ts';
-import { TelegramChannel } from '../adapters/telegram/telegram-channel.ts';
-import { FeishuClient } from '../adapters/feishu/feishu-client.ts';
-import { FeishuLongConnection } from '../adapters/feishu/long-connection.ts';
+// Channels' SDKs (grammY, the Lark SDK, Wechaty) are imported when their channel is configured, not here.
+import type { TelegramChannel } from '../adapters/telegram/telegram-channel.ts';
+import type { FeishuClient } from '../adapters/feishu/feishu-client.ts';
 import { createFeishuHttpHandler } from '../adapters/feishu/http-callbacks.ts';
 import { createCardActionHandler } from '../adapters/feishu/card-action.ts';
 import { JobScheduler } from './jobs/scheduler.ts';
 import { botJobs } from './jobs/jobs.ts';
 import { WechatChannel } from '../adapters/wechat/wechat-channel.ts';
 import type { WechatTransport } from '../adapters/wechat/transport.ts';
-import { WechatyTransport } from '../adapters/wechat/wechaty-transport.ts';
 import { OfficialAccountTransport, WECHAT_OA_PATH } from '../adapters/wechat/official-account.ts';
 import { OfficialAccountApi } from '../adapters/wechat/oa-api.ts';
 import { ApiTokenStore } from './store/api-token-store.ts';
@@ -65,10 +64,17 @@ export interface StartOptions {
   jobs?: boolean;
   /** More HTTP routes on the bot's server (the sandbox page and its API). */
   routes?: Record<string, Route>;
+  /** How long stop() lets HTTP requests in flight finish before cutting them (default 5 s). */
+  drainMs?: number;
 }
 
 export async function startBot(opts: StartOptions): Promise<RunningBot> {
   const { env, config, log } = opts;
+  // PORT first: a busy port is reported before any database is opened or migrated. Routes are added as
+  // the channels start; until the bot is up, health answers 503 "starting".
+  const routes: Record<string, Route> = { ...opts.routes };
+  let health: (() => Promise<{ ok: boolean } & Record<string, unknown>>) | undefined;
+  const server: Server = await startHttpServer({ port: env.PORT, routes, log, health: async () => (health ? health() : { ok: false, starting: true }) });
   const database = await openDatabase({ url: env.DATABASE_URL, dataDir: opts.pgliteDir ?? path.join(env.DATA_DIR, 'pglite') });
   const applied = await database.migrate();
   log.info({ database: database.kind, applied }, applied.length ? 'database migrated' : 'database schema up to date');
@@ -86,7 +92,6 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
   await syncDirectory(ctx);
 
   const senders: Record<string, ChannelSender> = {};
-  const routes: Record<string, Route> = { ...opts.routes };
   const stops: (() => Promise<void> | void)[] = [];
   const off: string[] = [];
   // Filled in as the customer channels start; the Feishu sender fetches customers' photos through them.
@@ -94,6 +99,7 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
 
   let telegram: TelegramChannel | undefined;
   if (env.TELEGRAM_BOT_TOKEN) {
+    const { TelegramChannel } = await import('../adapters/telegram/telegram-channel.ts');
     telegram = new TelegramChannel({
       token: env.TELEGRAM_BOT_TOKEN,
       apiRoot: env.TELEGRAM_API_ROOT,
@@ -109,6 +115,7 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
 
   let feishu: FeishuClient | undefined;
   if (env.FEISHU_APP_ID && env.FEISHU_APP_SECRET) {
+    const { FeishuClient } = await import('../adapters/feishu/feishu-client.ts');
     feishu = new FeishuClient({ appId: env.FEISHU_APP_ID, appSecret: env.FEISHU_APP_SECRET, domain: env.FEISHU_DOMAIN });
     senders.feishu = feishuSender(feishu, database.prisma, config, { customers: customerPorts });
     const lang: Language = config.defaultLanguage;
@@ -138,6 +145,7 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
       });
       log.info({ path: FEISHU_CALLBACK_PATH }, 'Feishu: card callbacks over HTTP');
     } else {
+      const { FeishuLongConnection } = await import('../adapters/feishu/long-connection.ts');
       const ws = new FeishuLongConnection({ appId: env.FEISHU_APP_ID, appSecret: env.FEISHU_APP_SECRET, domain: env.FEISHU_DOMAIN, onCardAction, onMessage, log: log.child({ channel: 'feishu' }) });
       await ws.start();
       stops.push(() => ws.stop());
@@ -170,6 +178,7 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
     routes[WECHAT_OA_PATH] = (req, res) => oa.handle(req, res);
     wechatTransport = oa;
   } else if (env.WECHATY_PUPPET) {
+    const { WechatyTransport } = await import('../adapters/wechat/wechaty-transport.ts');
     wechatTransport = new WechatyTransport({ puppet: env.WECHATY_PUPPET, token: env.WECHATY_PUPPET_TOKEN, sessionName: path.join(env.DATA_DIR, 'wechaty'), log: wechatLog });
   } else
     off.push(
@@ -202,21 +211,17 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
     stops.push(() => scheduler.stop());
   }
 
-  const server: Server = await startHttpServer({
-    port: env.PORT,
-    routes,
-    log,
-    health: async () => {
-      try {
-        await database.prisma.$queryRaw`SELECT 1`;
-        const failed = await database.prisma.outboxMessage.count({ where: { status: 'failed' } });
-        const pending = await database.prisma.outboxMessage.count({ where: { status: { in: ['pending', 'sending'] } } });
-        return { ok: true, database: database.kind, channels: { telegram: Boolean(telegram), feishu: Boolean(feishu), wechat: wechat?.transport.kind ?? false }, outbox: { pending, failed } };
-      } catch (error) {
-        return { ok: false, error: String(error) };
-      }
-    },
-  });
+  health = async () => {
+    try {
+      await database.prisma.$queryRaw`SELECT 1`;
+      const failed = await database.prisma.outboxMessage.count({ where: { status: 'failed' } });
+      const pending = await database.prisma.outboxMessage.count({ where: { status: { in: ['pending', 'sending'] } } });
+      return { ok: true, database: database.kind, channels: { telegram: Boolean(telegram), feishu: Boolean(feishu), wechat: wechat?.transport.kind ?? false }, outbox: { pending, failed } };
+    } catch (error) {
+      return { ok: false, error: String(error) };
+    }
+  };
+
   const port = (server.address() as AddressInfo).port;
 
   // Telegram starts last: its first updates may arrive at once.
@@ -236,13 +241,11 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
     async stop() {
       if (stopped) return;
       stopped = true;
+      // no new requests; those in flight finish first (they may still need the database and the channels)
+      await closeHttpServer(server, opts.drainMs ?? 5_000);
       await telegram?.stop();
       for (const s of stops) await s();
       await outbox!.stop();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
       await database.close();
     },
   };

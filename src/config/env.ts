@@ -40,6 +40,11 @@ export const envSchema = z.object({
   WECHAT_OA_AES_KEY: z.string().trim().regex(/^[0-9A-Za-z]{43}$/, 'WECHAT_OA_AES_KEY must be the 43-character EncodingAESKey').optional(),
   WECHAT_API_BASE: z.string().trim().url('WECHAT_API_BASE must be a URL like https://api.weixin.qq.com').default('https://api.weixin.qq.com'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  SHUTDOWN_TIMEOUT: z.coerce
+    .number({ error: 'SHUTDOWN_TIMEOUT must be a number of seconds, e.g. 10' })
+    .min(1, 'SHUTDOWN_TIMEOUT must be 1–600 seconds')
+    .max(600, 'SHUTDOWN_TIMEOUT must be 1–600 seconds')
+    .default(10),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -5,6 +5,34 @@ import { answerRefusal, HttpRefusal } from './body.ts';
 
 export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
+/** The port cannot be bound: said in terms of the PORT variable, so the operator knows what to change. */
+export class PortInUseError extends Error {
+  constructor(
+    readonly port: number,
+    message = `PORT ${port} is in use (another complaint-bot or another program listens on it): stop it or set PORT to a free port`,
+  ) {
+    super(message);
+    this.name = 'PortInUseError';
+  }
+}
+
+/**
+ * Stops taking connections and lets the requests in flight finish; after `graceMs` the rest are cut.
+ * Idle keep-alive connections are closed as they become idle, so they do not hold the close up.
+ */
+export function closeHttpServer(server: Server, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const idle = setInterval(() => server.closeIdleConnections(), 50);
+    const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearInterval(idle);
+      clearTimeout(cut);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
 export function startHttpServer(opts: { port: number; routes: Record<string, Route>; health: () => Promise<{ ok: boolean } & Record<string, unknown>>; log: Logger }): Promise<Server> {
   const server = createServer((req, res) => {
     answerAfterTheBody(req, res);
@@ -36,9 +64,14 @@ export function startHttpServer(opts: { port: number; routes: Record<string, Rou
   server.requestTimeout = 15_000;
   server.headersTimeout = 10_000;
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    const onError = (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') return reject(new PortInUseError(opts.port));
+      if (error.code === 'EACCES') return reject(new PortInUseError(opts.port, `PORT ${opts.port} may not be used by this user (ports below 1024 need privileges): set PORT to another port`));
+      reject(error);
+    };
+    server.once('error', onError);
     server.listen(opts.port, () => {
-      server.off('error', reject);
+      server.off('error', onError);
       resolve(server);
     });
   });

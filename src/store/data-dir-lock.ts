@@ -67,11 +67,15 @@ export function lockDataDir(dir: string): () => void {
       try {
         linkSync(mine, file);
         let released = false;
-        return () => {
+        const release = () => {
           if (released) return;
           released = true;
+          process.off('exit', release);
           if (readOwner(file)?.pid === process.pid) rmSync(file, { force: true });
         };
+        // a process.exit() without close() (a fatal error, a signal during start-up) still frees the folder
+        process.on('exit', release);
+        return release;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
