@@ -5,7 +5,7 @@
  * The embedded folder is locked to one process (data-dir-lock.ts), and a new one is created and migrated
  * under a temporary name, then renamed: an interrupted first start leaves nothing half-made behind.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
@@ -179,4 +179,54 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
       }
     },
   };
+}
+
+/**
+ * Writes the embedded database to `file` (a .tar.gz of PGlite's data folder). It takes the folder's lock,
+ * so it refuses while the bot runs on it: stop the bot, snapshot, start again (a few seconds).
+ */
+export async function snapshotEmbedded(dataDir: string, file: string): Promise<number> {
+  const dir = path.resolve(dataDir);
+  if (!isInitialised(dir)) throw new Error(`there is no embedded database in ${dir}`);
+  const release = lockDataDir(dir);
+  try {
+    const pglite = await openPGlite(dir);
+    try {
+      const tar = Buffer.from(await (await pglite.dumpDataDir('gzip')).arrayBuffer());
+      mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+      writeFileSync(`${file}.partial`, tar);
+      renameSync(`${file}.partial`, file);
+      return tar.length;
+    } finally {
+      await pglite.close();
+    }
+  } finally {
+    release();
+  }
+}
+
+/**
+ * Replaces the embedded database with a snapshot. The snapshot is loaded into `<dir>.restoring` first and
+ * renamed into place only once PGlite has opened it; the database it replaces is kept as `<dir>.before-restore-<time>`.
+ */
+export async function restoreEmbedded(file: string, dataDir: string): Promise<string | null> {
+  const dir = path.resolve(dataDir);
+  mkdirSync(path.dirname(dir), { recursive: true });
+  const release = lockDataDir(dir);
+  try {
+    const restoring = `${dir}.restoring`;
+    rmSync(restoring, { recursive: true, force: true });
+    const pglite = await openPGlite(restoring, { loadDataDir: new Blob([readFileSync(file)]) });
+    await pglite.query('SELECT 1');
+    await pglite.close();
+    let kept: string | null = null;
+    if (existsSync(dir)) {
+      kept = `${dir}.before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      renameSync(dir, kept);
+    }
+    renameSync(restoring, dir);
+    return kept;
+  } finally {
+    release();
+  }
 }
