@@ -27,7 +27,8 @@ const running: Bot[] = [];
 
 /** Starts dist/src/main.js with only these variables (a variable given as undefined is left out). */
 function startProcess(env: Record<string, string | undefined>, opts: { cwd?: string; nodeArgs?: string[] } = {}): Bot {
-  const all = { PATH: process.env.PATH ?? '', CONFIG_FILE: EXAMPLE_CONFIG_PATH, PORT: '0', LOG_LEVEL: 'info', ...env };
+  // SANDBOX=0: no channel has credentials here, and these tests are about the real bot, not the sandbox
+  const all = { PATH: process.env.PATH ?? '', CONFIG_FILE: EXAMPLE_CONFIG_PATH, PORT: '0', LOG_LEVEL: 'info', SANDBOX: '0', ...env };
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), MAIN], {
     cwd: opts.cwd ?? ROOT,
     env: Object.fromEntries(Object.entries(all).filter((e): e is [string, string] => e[1] !== undefined)),
