@@ -14,7 +14,8 @@ export function numberedOptions(buttons: TextButton[][] | undefined): string {
 export function textWithOptions(text: string, buttons: TextButton[][] | undefined, lang: Language): string {
   const count = buttons?.flat().length ?? 0;
   if (!count) return text;
-  return `${text}\n\n${numberedOptions(buttons)}\n${t(lang, 'wechat.replyWithNumber', { max: count })}`;
+  const how = count === 1 ? t(lang, 'wechat.replyWithNumber.one') : t(lang, 'wechat.replyWithNumber', { max: count });
+  return `${text}\n\n${numberedOptions(buttons)}\n${how}`;
 }
 
 /** Appends the request to write back, on the last message the window allows. */

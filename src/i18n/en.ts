@@ -419,6 +419,7 @@ export const en: Record<MessageKey, string> = {
   'digest.command.future': 'That week has not started yet.',
   // --- end jobs.* / digest.* ---
   'wechat.replyWithNumber': 'Reply with a number 1–{max} to choose.',
+  'wechat.replyWithNumber.one': 'Reply with 1 to choose.',
   'wechat.lastMessage': '(Please reply with any message to keep receiving updates on your complaint.)',
   'wechat.displayName': 'WeChat user {tail}',
   'wechat.template.resolution': 'Your complaint has been resolved',

@@ -418,6 +418,7 @@ export const zh = {
   'digest.command.future': '这一周还没有开始。',
   // --- end jobs.* / digest.* ---
   'wechat.replyWithNumber': '请回复数字 1–{max} 选择。',
+  'wechat.replyWithNumber.one': '请回复数字 1 选择。',
   'wechat.lastMessage': '（温馨提示：请回复任意消息，以便继续接收投诉进展通知。）',
   'wechat.displayName': '微信用户 {tail}',
   'wechat.template.resolution': '您的投诉已处理完毕',

@@ -104,7 +104,7 @@ export async function fileOverWechat(
     const choice = (data: string) => buttons.findIndex((b) => b.data === data) + 1;
     let answer: string;
     if (choice(`cat:${opts.category ?? 'service'}`)) answer = String(choice(`cat:${opts.category ?? 'service'}`));
-    else if (text.includes(t('zh', 'customer.askPhone'))) answer = opts.phone ?? '13812345678';
+    else if (text.includes(t('zh', 'customer.askPhone', {}, 'wechat'))) answer = opts.phone ?? '13812345678';
     else if (choice('confirm')) answer = String(choice('confirm'));
     else if (choice('done')) answer = String(choice('done'));
     else if (choice('skip')) answer = String(choice('skip'));

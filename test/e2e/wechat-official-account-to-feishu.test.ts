@@ -47,9 +47,10 @@ describe.each(kinds)('WeChat official account → Feishu → WeChat on $name', (
     return (c?.lastButtons as TextButton[] | null) ?? [];
   }
 
-  async function fileComplaint(user: EmulatedUser, description: string): Promise<string> {
+  async function fileComplaint(user: EmulatedUser, description: string, seen: string[] = []): Promise<string> {
     expect((await user.say('我要投诉')).status).toBe(200);
     let text = (await user.nextMessage()).text!;
+    seen.push(text);
     expect(text).toMatch(/\n1\. 产品质量\n/);
     for (let turn = 0; turn < 20; turn++) {
       const number = /TS-\d{8}-\d{4}/.exec(text)?.[0];
@@ -58,16 +59,33 @@ describe.each(kinds)('WeChat official account → Feishu → WeChat on $name', (
       const choice = (data: string) => buttons.findIndex((b) => b.data === data) + 1;
       let answer: string;
       if (choice('cat:network')) answer = String(choice('cat:network'));
-      else if (text.includes(t('zh', 'customer.askPhone'))) answer = '13912345678';
+      else if (text.includes(t('zh', 'customer.askPhone', {}, 'wechat'))) answer = '13912345678';
       else if (choice('confirm')) answer = String(choice('confirm'));
       else if (choice('done')) answer = String(choice('done'));
       else if (choice('skip')) answer = String(choice('skip'));
       else answer = description;
       expect((await user.say(answer)).status).toBe(200);
       text = (await user.nextMessage()).text!;
+      seen.push(text);
     }
     throw new Error(`no complaint number after 20 turns; last message: ${text}`);
   }
+
+  it('speaks WeChat: no buttons to press, no slash commands, no "1–1" range; the words it names work', async () => {
+    const user = h.wechat.user();
+    const seen: string[] = [];
+    await fileComplaint(user, '路由器指示灯一直闪红灯，重启也没有用。', seen);
+    expect((await user.say('我的投诉')).status).toBe(200);
+    seen.push((await user.nextMessage()).text!);
+    expect((await user.say('hello')).status).toBe(200);
+    seen.push((await user.nextMessage()).text!);
+    for (const text of seen) {
+      expect(text).not.toMatch(/(^|[\s（(“"，,；;：:])\/[a-z]+/i);
+      expect(text).not.toMatch(/点“|点击|按钮/);
+      expect(text).not.toMatch(/1–1(?!\d)/);
+    }
+    expect(seen.join('\n')).toContain('回复“完成”');
+  });
 
   it('files, accepts, resolves and rates a complaint; notices outside the window go as templates', async () => {
     const user = h.wechat.user();

@@ -158,7 +158,7 @@ describe.each(harnessKinds())('WeChat (Wechaty) customer after filing on $name',
     expect(await c.choose(skipComment, '跳过')).toBe('好的，谢谢您的评价。');
     expect(await complaintOf(number)).toMatchObject({ status: 'closed', rating: 5, closeReason: 'rated' });
     // A number typed once more is no rating (the list it answered is gone): the complaint stays closed with its 5.
-    expect(await c.say('3')).toBe(t('zh', 'customer.hint'));
+    expect(await c.say('3')).toBe(t('zh', 'customer.hint', {}, 'wechat'));
     expect(await complaintOf(number)).toMatchObject({ status: 'closed', rating: 5 });
   });
 

@@ -31,7 +31,7 @@ export async function closeUnratedComplaints(ctx: AppContext, now: Date = ctx.no
           details: { reason: 'no_response' },
         });
         const customer = await tx.customer.findUniqueOrThrow({ where: { id: before.customerId } });
-        const text = t(customerLanguage(customer, ctx.config), 'customer.rate.closedNoResponse', { number: before.number });
+        const text = t(customerLanguage(customer, ctx.config), 'customer.rate.closedNoResponse', { number: before.number }, customer.platform);
         await enqueue(tx, { ...customerTarget(customer), kind: 'text', payload: { text }, complaintId: id }, now);
         await refreshComplaintCards(tx, id, now);
         return before.number;

@@ -38,6 +38,14 @@ const WORDS: Record<string, CustomerCommandName> = {
   language: 'lang',
   取消: 'cancel',
   返回: 'back',
+  // English words for channels without slash commands (WeChat): alone or followed by a number, like the Chinese ones
+  my: 'my',
+  status: 'status',
+  add: 'add',
+  withdraw: 'withdraw',
+  appeal: 'appeal',
+  cancel: 'cancel',
+  back: 'back',
 };
 
 export type ParsedCommand =

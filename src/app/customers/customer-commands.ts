@@ -154,7 +154,7 @@ export async function handleCustomerCommand(s: CustomerSession): Promise<boolean
       await s.reply('customer.welcome', { company: s.ctx.config.company.name });
       break;
     case 'my': {
-      const list = await listMyComplaints(s.ctx, s.tx, { customerId: s.customer.id, lang: s.lang });
+      const list = await listMyComplaints(s.ctx, s.tx, { customerId: s.customer.id, lang: s.lang, channel: s.input.platform });
       await s.replyText(list.text, list.buttons);
       break;
     }

@@ -36,7 +36,7 @@ import {
 
 export { MAX_TEXT, FILING_FLOW };
 
-const START_WORDS = new Set(['/complain', '投诉', '我要投诉']);
+const START_WORDS = new Set(['/complain', '投诉', '我要投诉', 'complain']);
 const CANCEL_WORDS = new Set(['/cancel', '取消']);
 const BACK_WORDS = new Set(['/back', '返回', '上一步']);
 const SKIP_WORDS = new Set(['skip', '/skip', '跳过', '不留']);

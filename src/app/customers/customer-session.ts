@@ -30,8 +30,9 @@ export class CustomerSession {
     return first.startsWith('/') ? first.replace(/@\w+$/, '') : first;
   }
 
+  /** A text in the customer's language, worded for the channel they wrote from. */
   text(key: MessageKey, params: Record<string, string | number> = {}): string {
-    return t(this.lang, key, params);
+    return t(this.lang, key, params, this.input.platform);
   }
 
   /** Queues an answer to this customer on the channel they wrote from. */

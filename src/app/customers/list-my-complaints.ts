@@ -10,13 +10,13 @@ export const MY_LIST_LIMIT = 10;
 /** Button data that shows one complaint's status: `st:<id>`. */
 export const STATUS_BUTTON_PREFIX = 'st:';
 
-export async function listMyComplaints(ctx: AppContext, tx: Tx, input: { customerId: number; lang: Language }): Promise<{ text: string; buttons?: TextButton[][]; total: number }> {
+export async function listMyComplaints(ctx: AppContext, tx: Tx, input: { customerId: number; lang: Language; channel?: string }): Promise<{ text: string; buttons?: TextButton[][]; total: number }> {
   const { lang } = input;
   const [total, items] = await Promise.all([
     tx.complaint.count({ where: { customerId: input.customerId } }),
     tx.complaint.findMany({ where: { customerId: input.customerId }, orderBy: { id: 'desc' }, take: MY_LIST_LIMIT }),
   ]);
-  if (!total) return { text: t(lang, 'customer.my.none'), total };
+  if (!total) return { text: t(lang, 'customer.my.none', {}, input.channel), total };
   const lines = items.map((c) =>
     t(lang, 'customer.my.line', {
       number: c.number,
@@ -29,5 +29,5 @@ export async function listMyComplaints(ctx: AppContext, tx: Tx, input: { custome
   const buttons = items.map((c) => ({ label: c.number, data: `${STATUS_BUTTON_PREFIX}${c.id}` }));
   const rows: TextButton[][] = [];
   for (let i = 0; i < buttons.length; i += 2) rows.push(buttons.slice(i, i + 2));
-  return { text: [t(lang, 'customer.my.title'), ...lines, '', t(lang, 'customer.my.footer')].join('\n'), buttons: rows, total };
+  return { text: [t(lang, 'customer.my.title'), ...lines, '', t(lang, 'customer.my.footer', {}, input.channel)].join('\n'), buttons: rows, total };
 }
