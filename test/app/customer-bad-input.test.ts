@@ -64,6 +64,7 @@ describe.each(testDatabases())('customer bad input on $name', (kind) => {
     expect(before.step).toBe('description');
     await say(ctx, user, input);
     expect(await lastText(ctx, user)).toMatch(filing);
+    expect(await lastText(ctx, user)).toMatch(/Please describe what happened \(when, where, how\), at most \d+ characters:$/); // the refusal ends with the step
     const after = await ctx.db.conversation.findFirstOrThrow({ where: { userId: user } });
     expect(after.step).toBe('description');
     const { attachments, ...rest } = after.data as Record<string, unknown>;
@@ -93,11 +94,11 @@ describe.each(testDatabases())('customer bad input on $name', (kind) => {
     const limit = ctx.config.customerLimits.messagesPerMinute;
     await say(ctx, u, '/complain');
     await say(ctx, u, { button: 'cat:service' });
-    for (let i = 2; i < limit; i++) await say(i % 2 ? other : ctx, u, '/help');
+    for (let i = 2; i < limit; i++) await say(i % 2 ? other : ctx, u, `/help ${i}`);
     expect(await outboxCount(ctx, u)).toBe(limit);
     await say(other, u, 'The hotline');
     expect(await lastText(ctx, u)).toBe('You are sending messages very quickly, so I am pausing for a moment. Please send again after 10:01; everything you entered before is saved.');
-    for (let i = 0; i < 5; i++) await say(i % 2 ? other : ctx, u, '/help');
+    for (let i = 0; i < 5; i++) await say(i % 2 ? other : ctx, u, `/help again ${i}`);
     expect(await outboxCount(ctx, u)).toBe(limit + 1);
     const conv = await ctx.db.conversation.findFirstOrThrow({ where: { userId: u } });
     expect([conv.step, conv.data]).toEqual(['subject', { category: 'service', answered: ['category'] }]); // the draft is untouched
@@ -105,4 +106,35 @@ describe.each(testDatabases())('customer bad input on $name', (kind) => {
     await say(ctx, u, 'The hotline');
     expect(await lastText(ctx, u)).toMatch(/describe what happened/);
   });
+
+  it('answers repeated identical messages once, and the flood notice claims no saved draft when there is none', async () => {
+    const u = '6204';
+    const limit = ctx.config.customerLimits.messagesPerMinute;
+    for (let i = 0; i < limit; i++) await say(ctx, u, 'hello');
+    expect(await outboxCount(ctx, u)).toBe(1); // one hint, not thirty
+    await say(ctx, u, 'hello');
+    expect(await outboxCount(ctx, u)).toBe(2);
+    expect(await lastText(ctx, u)).toBe('You are sending messages very quickly, so I am pausing for a moment. Please send again after 10:01.');
+    ctx.clock.advance(60_000);
+    await say(ctx, u, 'hello');
+    expect(await outboxCount(ctx, u)).toBe(3); // a new minute: answered again
+  });
+
+  it('the same text at a new step is a new answer (skip twice in a row)', async () => {
+    const u = '6205';
+    await fileThroughFlowUntilPhone(u);
+    await say(ctx, u, 'skip'); // phone
+    expect(await lastText(ctx, u)).toMatch(/reply time|reply by|When would you like/i);
+    await say(ctx, u, 'skip'); // requested reply time
+    expect(await lastText(ctx, u)).toMatch(/photos or files/);
+  });
+
+  async function fileThroughFlowUntilPhone(u: string) {
+    await say(ctx, u, '/complain');
+    await say(ctx, u, { button: 'cat:service' });
+    await say(ctx, u, 'The hotline');
+    await say(ctx, u, 'Nobody picked up for an hour.');
+    await say(ctx, u, { button: 'when:today' });
+    await say(ctx, u, 'Call me back');
+  }
 });

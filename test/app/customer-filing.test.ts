@@ -76,6 +76,24 @@ describe.each(testDatabases())('customer filing on $name', (kind) => {
     expect(await ctx.db.conversation.count({ where: { userId: u } })).toBe(0);
   });
 
+  it('after /back, the current answer can be kept with one button (or by typing "keep") and the flow moves on', async () => {
+    const u = '2090';
+    await say(ctx, u, '/complain');
+    await say(ctx, u, { button: 'cat:service' });
+    await say(ctx, u, 'The hotline');
+    await say(ctx, u, '/back');
+    const back = (await sent(ctx, u))[0]!;
+    expect(back.text).toContain('Now: The hotline');
+    expect(buttonData(back)).toContain('keep');
+    await say(ctx, u, { button: 'keep' });
+    expect(await lastText(ctx, u)).toMatch(/describe what happened/);
+    await say(ctx, u, '/back');
+    await say(ctx, u, 'keep');
+    expect(await lastText(ctx, u)).toMatch(/describe what happened/);
+    const conv = await ctx.db.conversation.findFirstOrThrow({ where: { userId: u } });
+    expect(conv.data).toMatchObject({ subject: 'The hotline' });
+  });
+
   it('goes back with /back and 返回, and changes any field from the summary without losing the others', async () => {
     const u = '2002';
     await say(ctx, u, '/complain');

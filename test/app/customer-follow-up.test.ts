@@ -17,6 +17,22 @@ describe.each(testDatabases())('customer follow-up on $name', (kind) => {
     return rows.map((r) => (r.payload as { text: string }).text);
   }
 
+  it('a short courtesy message after filing ("收到，谢谢", "thanks!") gets a short answer and is not added to the complaint', async () => {
+    const u = '3090';
+    const c = await fileThroughFlow(ctx, u);
+    const events = await ctx.db.complaintEvent.count({ where: { complaintId: c.id } });
+    const staff = (await staffTexts(c.id)).length;
+    for (const text of ['收到，谢谢', 'Thanks!', '好的👍', 'ok thank you']) {
+      ctx.clock.advance(1000);
+      await say(ctx, u, text);
+      expect(await lastText(ctx, u)).toMatch(new RegExp(`You're welcome.*${c.number}`));
+    }
+    expect(await ctx.db.complaintEvent.count({ where: { complaintId: c.id } })).toBe(events);
+    expect((await staffTexts(c.id)).length).toBe(staff);
+    await say(ctx, u, 'Thanks, but the cashier also overcharged me by 20 yuan.');
+    expect(await lastText(ctx, u)).toMatch(/Added to your complaint/);
+  });
+
   it('lists the customer\'s own complaints with their state, newest first', async () => {
     const u = '3001';
     await say(ctx, u, '/my');

@@ -22,11 +22,11 @@ function inject(h: Harness, user: User, content: Record<string, unknown>, edited
 }
 
 const CASES: Case[] = [
-  { name: 'a sticker', send: (h, u) => inject(h, u, { sticker: { file_id: 'st', file_unique_id: 'st', type: 'regular', width: 512, height: 512, is_animated: false, is_video: false } }), reply: /^Stickers, voice messages, locations and the like cannot be handled here\. Please send text, photos or files\.$/ },
+  { name: 'a sticker', send: (h, u) => inject(h, u, { sticker: { file_id: 'st', file_unique_id: 'st', type: 'regular', width: 512, height: 512, is_animated: false, is_video: false } }), reply: /^Stickers, voice messages, locations and the like cannot be handled here\. Please send text, photos or files\.\n/ },
   { name: 'a voice message', send: (h, u) => inject(h, u, { voice: { file_id: 'vo', file_unique_id: 'vo', duration: 4 } }), reply: /^Stickers, voice messages/ },
   { name: 'a location', send: (h, u) => inject(h, u, { location: { latitude: 31.23, longitude: 121.47 } }), reply: /^Stickers, voice messages/ },
   { name: 'an edited message', send: (h, u) => inject(h, u, { text: 'The kettle (fixed)' }, true), reply: /^I only read new messages, not edits/ },
-  { name: 'a text over 2,000 characters', send: (h, u) => h.telegram.sendText(u, '字'.repeat(2001)), reply: /^That is too long \(2001 characters\); please keep it under 2000\.$/ },
+  { name: 'a text over 2,000 characters', send: (h, u) => h.telegram.sendText(u, '字'.repeat(2001)), reply: /^That is too long \(2001 characters\); please keep it under 2000\.\n/ },
   { name: 'control characters', send: (h, u) => h.telegram.sendText(u, '\u0001\u0002\u0003\u0004\u0005'), reply: /^I could not read that message/ },
   { name: 'mojibake', send: (h, u) => h.telegram.sendText(u, '\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD'), reply: /^I could not read that message/ },
   { name: 'an unknown command', send: (h, u) => h.telegram.sendText(u, '/frobnicate'), reply: /^Unknown command \/frobnicate/ },
@@ -62,6 +62,7 @@ describe.each(harnessKinds())('customer bad input on Telegram ($name)', (kind) =
     send(h, c.user);
     const answer = await c.next();
     expect(answer.text).toMatch(reply);
+    expect(answer.text).toMatch(/\n\nPlease describe what happened \(when, where, how\), at most \d+ characters:$/); // ends with the pending step
     expect(await draftOf(c.user)).toEqual(before);
     const goOn = await c.say('It leaks from the bottom after two days.');
     expect(goOn.text).toMatch(/When did it happen/);
@@ -76,12 +77,29 @@ describe.each(harnessKinds())('customer bad input on Telegram ($name)', (kind) =
     expect(await h.bot.ctx.db.conversation.count({ where: { userId: String(c.user.id) } })).toBe(0);
   });
 
+  it('answers a repeated identical message once: thirty "hello"s get one hint', async () => {
+    clock = new Date('2026-11-23T02:05:10Z');
+    const c = new CustomerChat(h);
+    const handled = () => h.bot.ctx.db.inboundEvent.count({ where: { platform: 'telegram' } });
+    const first = await c.say('hello');
+    expect(first.text).toMatch(/To file a complaint/);
+    const seen = await handled();
+    for (let i = 0; i < 20; i++) h.telegram.sendText(c.user, 'hello');
+    for (let tries = 0; (await handled()) < seen + 20; tries++) {
+      if (tries > 400) throw new Error('the bot did not take the twenty messages');
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    const next = await c.say('/my');
+    expect(next.text).toMatch(/no complaints yet/); // nothing was answered in between
+    clock = new Date('2026-11-23T02:00:10Z');
+  });
+
   it('slows a flood: one notice past the limit, silence for the rest of the minute, then normal again', async () => {
     const c = new CustomerChat(h);
     const limit = h.bot.ctx.config.customerLimits.messagesPerMinute;
-    for (let i = 0; i < limit; i++) await c.say('/help');
+    for (let i = 0; i < limit; i++) await c.say(`/help ${i}`);
     const notice = await c.say('/help');
-    expect(notice.text).toBe('You are sending messages very quickly, so I am pausing for a moment. Please send again after 10:01; everything you entered before is saved.');
+    expect(notice.text).toBe('You are sending messages very quickly, so I am pausing for a moment. Please send again after 10:01.'); // no draft: none is claimed
     const handled = () => h.bot.ctx.db.inboundEvent.count({ where: { platform: 'telegram' } });
     const seen = await handled();
     for (let i = 0; i < 5; i++) h.telegram.sendText(c.user, `/help ${i}`);

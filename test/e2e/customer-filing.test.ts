@@ -26,6 +26,10 @@ describe.each(harnessKinds())('customer filing on Telegram ($name)', (kind) => {
     expect(m.text).toMatch(/What would you like us to do/);
     m = await c.say('/back');
     expect(m.text).toMatch(/When did it happen[\s\S]*Now: \d{4}-\d{2}-\d{2}/);
+    expect(buttonsOf(m)).toContain('keep'); // keep the current answer and move on
+    m = await c.click(m, 'keep');
+    expect(m.text).toMatch(/What would you like us to do/);
+    m = await c.say('/back');
     m = await c.say('Saturday morning');
     m = await c.say('Deliver the missing cup');
     expect(m.text).toMatch(/contact phone/i);

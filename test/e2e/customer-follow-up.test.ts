@@ -26,6 +26,21 @@ describe.each(harnessKinds())('customer follow-up on Telegram ($name)', (kind) =
     expect(refused.text).toBe(`No complaint ${first} was found among yours. Send /my to see your complaints.`);
   });
 
+  it('"收到，谢谢" after filing gets a short answer and nothing reaches the Feishu thread', async () => {
+    const c = new CustomerChat(h, { first_name: 'Zhou', language_code: 'zh-hans' });
+    const number = await c.file({ description: 'The cashier was rude to me.' });
+    await cardOf(h, number);
+    const thanks = await c.say('收到，谢谢');
+    expect(thanks.text).toBe(`不客气！投诉 ${number} 正在处理，有进展会通知您。`);
+    const more = await c.say('对了，收银员还多收了我二十块钱。');
+    expect(more.text).toMatch(/已把您的消息补充到投诉/);
+    await feishuText(h, '多收了我二十块钱');
+    const threadTexts = h.feishu.calls.filter((x) => x.method === 'POST' && String((x.body as { content?: unknown } | undefined)?.content ?? '').includes('收到，谢谢'));
+    expect(threadTexts).toEqual([]);
+    const complaint = await h.bot.ctx.db.complaint.findUniqueOrThrow({ where: { number }, include: { events: true } });
+    expect(complaint.events.filter((e) => e.type === 'customer_message')).toHaveLength(1);
+  });
+
   it('adds information and a photo; staff see them in the complaint\'s Feishu thread', async () => {
     const c = new CustomerChat(h, { first_name: 'Qian' });
     const number = await c.file({ description: 'The delivery man broke my gate.' });

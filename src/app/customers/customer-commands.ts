@@ -20,6 +20,7 @@ import { withdrawComplaint } from '../complaints/withdraw-complaint.ts';
 import { rateComplaint } from '../complaints/rate-complaint.ts';
 import { parseRatingButton } from '../complaints/request-rating.ts';
 import { setCustomerLanguage } from './set-customer-language.ts';
+import { refuse } from './refuse-customer-input.ts';
 
 const OPEN_STATUSES = STATUSES.filter((st) => isOpen(st));
 type Target = 'status' | 'add' | 'withdraw' | 'appeal';
@@ -114,7 +115,7 @@ async function handleButton(s: CustomerSession, data: string): Promise<void> {
   const m = /^(st|add|wdask|wd|ap):(\d{1,10})$/.exec(data);
   const complaint = m ? await findCustomerComplaint(s.tx, s.customer.id, { id: Number(m[2]) }) : null;
   if (!m || !complaint) {
-    await s.reply('customer.staleButton');
+    await refuse(s, 'customer.staleButton');
     return;
   }
   const kind = m[1];
@@ -180,7 +181,7 @@ export async function handleCustomerCommand(s: CustomerSession): Promise<boolean
       await s.reply('customer.nothingInProgress');
       break;
     default:
-      await s.reply('customer.unknownCommand', { command: parsed.word });
+      await refuse(s, 'customer.unknownCommand', { command: parsed.word });
   }
   return true;
 }

@@ -13,6 +13,7 @@ import { complaintQuota } from './customer-rate-limits.ts';
 import { formatLocalTime } from '../shared/format.ts';
 import { conversationLapsed } from './customer-helpers.ts';
 import { parseCustomerCommand } from './customer-command-words.ts';
+import { refuse } from './refuse-customer-input.ts';
 import {
   buttonsFor,
   FILING_FLOW,
@@ -42,7 +43,8 @@ const BACK_WORDS = new Set(['/back', '返回', '上一步']);
 const SKIP_WORDS = new Set(['skip', '/skip', '跳过', '不留']);
 const DONE_WORDS = new Set(['done', '/done', '完成', '好了']);
 /** Buttons this flow owns; any other button is left to the other handlers. */
-const FILING_BUTTON = /^(cat:|edit:|when:|reply:|offer:|phone:)|^(confirm|cancel|skip|done)$/;
+const FILING_BUTTON = /^(cat:|edit:|when:|reply:|offer:|phone:)|^(confirm|cancel|skip|done|keep)$/;
+const KEEP_WORDS = new Set(['keep', '保留']);
 
 async function ask(s: CustomerSession, draft: Draft, step: Step, prefix?: string): Promise<void> {
   const question = questionFor(s, draft, step);
@@ -159,11 +161,15 @@ async function handleButton(s: CustomerSession, step: Step, draft: Draft, data: 
     await answer(s, draft, 'phone', s.customer.phone);
     return true;
   }
+  if (data === 'keep' && isField(step) && draft.answered?.includes(step)) {
+    await answer(s, draft, step, draft[step] ?? null);
+    return true;
+  }
   if (step === 'attachments' && data === 'done') {
     await answer(s, draft, 'attachments', draft.attachments ?? []);
     return true;
   }
-  await s.reply('customer.staleButton');
+  await refuse(s, 'customer.staleButton');
   return true;
 }
 
@@ -203,21 +209,21 @@ async function handleAnswer(s: CustomerSession, step: Step, incoming: Draft): Pr
   if (!text) {
     if (gotFiles) {
       await s.saveConversation(FILING_FLOW, step, draft);
-      await s.reply('customer.file.photoKept', { count: draft.attachments!.length });
-    } else await s.reply(s.input.hasMedia ? 'customer.needText' : 'customer.emptyText');
+      await refuse(s, 'customer.file.photoKept', { count: draft.attachments!.length });
+    } else await refuse(s, s.input.hasMedia ? 'customer.needText' : 'customer.emptyText');
     return;
   }
   const max = MAX_LENGTH[step] ?? MAX_TEXT;
   if (text.length > max) {
     if (gotFiles) await s.saveConversation(FILING_FLOW, step, draft);
-    await s.reply('customer.tooLong', { length: text.length, max });
+    await refuse(s, 'customer.tooLong', { length: text.length, max });
     return;
   }
   if (step === 'phone') {
     const phone = normalizePhone(text);
     if (!phone) {
       if (gotFiles) await s.saveConversation(FILING_FLOW, step, draft);
-      await s.reply('customer.badPhone', { input: text.slice(0, 40) });
+      await refuse(s, 'customer.badPhone', { input: text.slice(0, 40) });
       return;
     }
     await answer(s, draft, 'phone', phone);
@@ -257,10 +263,11 @@ export async function handleFilingFlow(s: CustomerSession): Promise<boolean> {
   if (!input.attachments?.length && text) {
     if (SKIP_WORDS.has(word) && step !== 'offer') {
       if (isField(step) && OPTIONAL.has(step)) return handleButton(s, step, draft, 'skip');
-      await s.reply('customer.file.cannotSkip');
+      await refuse(s, 'customer.file.cannotSkip');
       return true;
     }
     if (DONE_WORDS.has(word) && step === 'attachments') return handleButton(s, step, draft, 'done');
+    if (KEEP_WORDS.has(word) && isField(step) && draft.answered?.includes(step)) return handleButton(s, step, draft, 'keep');
     const typed = typedButton(text, buttonsFor(s, draft, step), step === 'category');
     if (typed) return handleButton(s, step, draft, typed);
   }

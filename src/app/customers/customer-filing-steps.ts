@@ -110,7 +110,14 @@ function displayValue(s: CustomerSession, draft: Draft, field: Field): string {
   }
 }
 
+/** A step's buttons; a step answered before (reached by /back or from the summary) also offers to keep its answer. */
 export function buttonsFor(s: CustomerSession, draft: Draft, step: Step): TextButton[][] {
+  const rows = stepButtons(s, draft, step);
+  if (isField(step) && step !== 'attachments' && draft.answered?.includes(step)) rows.push([{ label: s.text('customer.file.button.keep'), data: 'keep' }]);
+  return rows;
+}
+
+function stepButtons(s: CustomerSession, draft: Draft, step: Step): TextButton[][] {
   const b = (key: MessageKey, data: string, params: Record<string, string | number> = {}): TextButton => ({ label: s.text(key, params), data });
   switch (step) {
     case 'category': {

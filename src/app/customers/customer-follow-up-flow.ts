@@ -15,6 +15,7 @@ import { filingInProgress, MAX_TEXT } from './customer-filing-flow.ts';
 import { MAX_ATTACHMENTS } from './customer-filing-steps.ts';
 import { conversationLapsed, statusName } from './customer-helpers.ts';
 import { parseCustomerCommand } from './customer-command-words.ts';
+import { refuse } from './refuse-customer-input.ts';
 
 export const ADD_FLOW = 'add';
 export const APPEAL_FLOW = 'appeal';
@@ -36,7 +37,7 @@ interface FollowUp {
 /** A filing draft must never be replaced by another conversation: tell the customer to finish it first. */
 async function refuseWhileFiling(s: CustomerSession): Promise<boolean> {
   if (!filingInProgress(s)) return false;
-  await s.reply('customer.busy');
+  await refuse(s, 'customer.busy');
   return true;
 }
 
@@ -114,7 +115,7 @@ export async function handleFollowUpFlow(s: CustomerSession): Promise<boolean> {
     if (flow === ADD_FLOW) {
       const attachments = (input.attachments ?? []).slice(0, MAX_ATTACHMENTS);
       if (!text && !attachments.length) {
-        await s.reply(input.hasMedia ? 'customer.needText' : 'customer.emptyText');
+        await refuse(s, input.hasMedia ? 'customer.needText' : 'customer.emptyText');
         return true;
       }
       await addComplaintInfo(s.ctx, s.tx, { complaintId: data.complaintId, customerId: s.customer.id, text, attachments });
@@ -128,7 +129,7 @@ export async function handleFollowUpFlow(s: CustomerSession): Promise<boolean> {
         if (input.attachments?.length) {
           await s.saveConversation(flow, conversation.step, { ...data, attachments });
           await s.reply('customer.appeal.photoKept', { count: attachments.length });
-        } else await s.reply(input.hasMedia ? 'customer.needText' : 'customer.emptyText');
+        } else await refuse(s, input.hasMedia ? 'customer.needText' : 'customer.emptyText');
         return true;
       }
       await appealComplaint(s.ctx, s.tx, { complaintId: data.complaintId, customerId: s.customer.id, reason: text, attachments });
@@ -136,7 +137,7 @@ export async function handleFollowUpFlow(s: CustomerSession): Promise<boolean> {
       return true;
     }
     if (!text) {
-      await s.reply(input.hasMedia ? 'customer.needText' : 'customer.emptyText');
+      await refuse(s, input.hasMedia ? 'customer.needText' : 'customer.emptyText');
       return true;
     }
     await commentOnRating(s.ctx, s.tx, { complaintId: data.complaintId, customerId: s.customer.id, comment: text });

@@ -20,6 +20,8 @@ export class CustomerSession {
     public conversation: Conversation | null,
     /** This customer's messages in the current minute, this one included (counted when the event was opened). */
     readonly messagesThisMinute = 1,
+    /** The same message as the one just before it from this customer, in the same minute and step (answered once). */
+    readonly repeated = false,
   ) {}
 
   /** The first word, lower-cased, without a @botname suffix: '/complain', '投诉', … */

@@ -14,7 +14,7 @@ import { CustomerSession } from './customer-session.ts';
 import { handleFilingFlow, offerToFile } from './customer-filing-flow.ts';
 import { handleCustomerCommand } from './customer-commands.ts';
 import { relayCustomerMessage } from './relay-customer-message.ts';
-import { cleanCustomerInput, guardCustomerInput } from './customer-input-guard.ts';
+import { cleanCustomerInput, guardCustomerInput, sameMessageKey } from './customer-input-guard.ts';
 import { handleFollowUpFlow } from './customer-follow-up-flow.ts';
 
 export { MAX_TEXT } from './customer-filing-flow.ts';
@@ -23,11 +23,12 @@ export async function handleCustomerMessage(ctx: AppContext, input: CustomerInbo
   await ctx.db.$transaction((tx) =>
     batchOutbox(tx, async () => {
       const at = ctx.now();
-      const opened = await openCustomerEvent(tx, input, languageFromCode(input.languageCode), at);
+      const cleaned = cleanCustomerInput(input);
+      const opened = await openCustomerEvent(tx, input, languageFromCode(input.languageCode), at, sameMessageKey(cleaned));
       if (!opened) return; // a redelivery: handled once already
-      const { customer, conversation, messagesThisMinute } = opened;
+      const { customer, conversation, messagesThisMinute, repeated } = opened;
       const lang = customerLanguage(customer, ctx.config);
-      const session = new CustomerSession(ctx, tx, cleanCustomerInput(input), customer, lang, at, conversation, messagesThisMinute);
+      const session = new CustomerSession(ctx, tx, cleaned, customer, lang, at, conversation, messagesThisMinute, repeated);
       if (await guardCustomerInput(session)) return;
       if (await handleFilingFlow(session)) return;
       if (await handleFollowUpFlow(session)) return;

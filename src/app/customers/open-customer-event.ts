@@ -17,10 +17,13 @@ export interface OpenedCustomerEvent {
   conversation: Conversation | null;
   /** Messages from this customer in the current minute, this one included. */
   messagesThisMinute: number;
+  /** The same message (see sameMessageKey) as the one just before it, in this minute and conversation step. */
+  repeated: boolean;
 }
 
 type Row = Customer & {
   rateCount: number;
+  sameCount: number | null;
   conversationId: number | null;
   conversationFlow: string | null;
   conversationStep: string | null;
@@ -28,8 +31,10 @@ type Row = Customer & {
   conversationUpdatedAt: Date | null;
 };
 
-export async function openCustomerEvent(tx: Tx, input: CustomerInbound, detected: Language | undefined, at: Date): Promise<OpenedCustomerEvent | null> {
+export async function openCustomerEvent(tx: Tx, input: CustomerInbound, detected: Language | undefined, at: Date, same: string | null = null): Promise<OpenedCustomerEvent | null> {
   const key = `${input.platform}:${input.userId}`;
+  // The repeat counter: `key#md5(step, content)`; only the latest message's is kept, so a repeat is consecutive.
+  const samePrefix = `${key}#`;
   const window = rateWindow(at);
   const rows = await tx.$queryRaw<Row[]>`
     WITH ev AS (
@@ -48,16 +53,27 @@ export async function openCustomerEvent(tx: Tx, input: CustomerInbound, detected
       RETURNING "count"
     ), pruned AS (
       DELETE FROM "CustomerRateCounter" WHERE "key" = ${key} AND "window" < ${window}::timestamp(3) AND EXISTS (SELECT 1 FROM rate WHERE "count" = 1)
+    ), same AS (
+      INSERT INTO "CustomerRateCounter" ("key", "window", "count")
+      SELECT ${samePrefix} || md5(coalesce((SELECT c."flow" || ':' || c."step" FROM "Conversation" c WHERE c."platform" = ${input.platform} AND c."userId" = ${input.userId}), '') || '|' || ${same}::text),
+        ${window}::timestamp(3), 1
+      WHERE EXISTS (SELECT 1 FROM ev) AND ${same}::text IS NOT NULL
+      ON CONFLICT ("key", "window") DO UPDATE SET "count" = "CustomerRateCounter"."count" + 1
+      RETURNING "key", "count"
+    ), other AS (
+      DELETE FROM "CustomerRateCounter" WHERE left("key", length(${samePrefix})) = ${samePrefix} AND EXISTS (SELECT 1 FROM ev)
+        AND "key" IS DISTINCT FROM (SELECT "key" FROM same)
     )
-    SELECT cu.*, (SELECT "count" FROM rate)::int AS "rateCount",
+    SELECT cu.*, (SELECT "count" FROM rate)::int AS "rateCount", (SELECT "count" FROM same)::int AS "sameCount",
       v."id" AS "conversationId", v."flow" AS "conversationFlow", v."step" AS "conversationStep", v."data" AS "conversationData", v."updatedAt" AS "conversationUpdatedAt"
     FROM cu LEFT JOIN "Conversation" v ON v."platform" = ${input.platform} AND v."userId" = ${input.userId}`;
   const row = rows[0];
   if (!row) return null;
-  const { rateCount, conversationId, conversationFlow, conversationStep, conversationData, conversationUpdatedAt, ...customer } = row;
+  const { rateCount, sameCount, conversationId, conversationFlow, conversationStep, conversationData, conversationUpdatedAt, ...customer } = row;
   return {
     customer,
     messagesThisMinute: Number(rateCount),
+    repeated: Number(sameCount ?? 0) > 1,
     conversation:
       conversationId === null
         ? null

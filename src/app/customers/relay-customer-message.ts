@@ -4,6 +4,7 @@
  * complaint was waiting for the customer's answer, it goes back to work and its clocks run again, with
  * the waiting time added to its deadlines. With several open complaints the message goes to the one
  * whose number it mentions, else to the latest, and the customer is told which.
+ * A short courtesy message ("收到，谢谢") gets a short answer and is not added.
  * Returns false when there is nothing to relay it to.
  */
 import type { Prisma } from '../../store/generated/client.ts';
@@ -18,6 +19,7 @@ import { fileLines, postInThread, storeAttachments } from '../complaints/add-com
 import { TEXT_LIMITS } from '../staff/staff-input.ts';
 import { inertText } from '../shared/feishu-text.ts';
 import { recordEvent } from '../complaints/change-status.ts';
+import { isCourtesy } from '../../domain/courtesy.ts';
 
 const OPEN_STATUSES = ['registered', 'accepted', 'in_progress', 'waiting_customer', 'reopened'];
 const NUMBER = /[A-Za-z]{1,6}-\d{8}-\d{4,}/g;
@@ -38,6 +40,11 @@ export async function relayCustomerMessage(s: CustomerSession): Promise<boolean>
   const target = chosen ?? open[0]!;
   const complaint = await lockComplaint(tx, target.id);
   if (!isStatus(complaint.status)) return false;
+  // "收到，谢谢" carries nothing to act on: a short answer, nothing added. (An answer staff asked for is relayed.)
+  if (!attachments.length && complaint.status !== 'waiting_customer' && isCourtesy(text)) {
+    await s.reply('relay.courtesy', { number: complaint.number });
+    return true;
+  }
   const actor = { id: `${customer.platform}:${customer.platformUserId}`, name: customer.displayName };
   const details = { text, ...(attachments.length ? { attachments: attachments.length } : {}) } as Prisma.InputJsonObject;
 
