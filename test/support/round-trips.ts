@@ -43,7 +43,8 @@ function countQueries<T extends { queryRaw(q: SqlQuery): Promise<unknown>; execu
           counter.statements.push(q.sql);
           return (value as (q: SqlQuery) => Promise<unknown>).call(t, q);
         };
-      if (prop === 'commit' || prop === 'rollback')
+      // PGlite's adapter ends its transaction itself (a "phantom" query); PostgreSQL's gets COMMIT as a statement, counted above.
+      if ((prop === 'commit' || prop === 'rollback') && (t as unknown as Transaction).options?.usePhantomQuery)
         return () => {
           counter.statements.push(prop === 'commit' ? 'COMMIT' : 'ROLLBACK');
           return (value as () => Promise<void>).call(t);
@@ -59,7 +60,7 @@ function countingAdapter(adapter: SqlDriverAdapter, counter: RoundTripCounter): 
     get(t, prop, receiver) {
       if (prop === 'startTransaction')
         return async (isolationLevel?: Parameters<SqlDriverAdapter['startTransaction']>[0]) => {
-          counter.statements.push('BEGIN');
+          counter.statements.push('BEGIN'); // both adapters send it themselves, past this wrapper
           const tx: Transaction = await adapter.startTransaction(isolationLevel);
           return countQueries(tx, counter);
         };

@@ -6,7 +6,7 @@
  */
 import type { Tx } from '../../store/database.ts';
 import type { Complaint } from '../../store/generated/client.ts';
-import { TOP_TIER, type SlaStep } from '../../domain/sla-clocks.ts';
+import { TOP_TIER, type NoticeClock, type NoticeKind, type SlaStep } from '../../domain/sla-clocks.ts';
 import { t } from '../../i18n/index.ts';
 import type { AppContext } from '../shared/context.ts';
 import { enqueue } from '../shared/outbox.ts';
@@ -27,14 +27,22 @@ function tierOf(step: NoticeStep, complaint: Complaint): number {
   return step.clock.onOverdue === 'alert' ? Math.max(1, complaint.escalationTier) : TOP_TIER;
 }
 
+/** The notice record of a step: its once-only key (clock, cycle, kind) and the due it is about. */
+export function noticeRecord(step: NoticeStep): { clock: NoticeClock; cycle: number; kind: NoticeKind; dueAt: Date } {
+  return step.kind === 'supervisor'
+    ? { clock: 'severity', cycle: 0, kind: 'supervisor', dueAt: step.dueAt }
+    : { clock: step.clock.id, cycle: step.clock.cycle, kind: step.kind, dueAt: step.clock.dueAt };
+}
+
 /** Sends one step's message if it was not sent before; returns whether it was sent now. */
 export async function sendSlaNotice(ctx: AppContext, tx: Tx, complaint: Complaint, step: NoticeStep, now: Date): Promise<boolean> {
-  const record =
-    step.kind === 'supervisor'
-      ? { clock: 'severity' as const, cycle: 0, kind: 'supervisor' as const, dueAt: step.dueAt }
-      : { clock: step.clock.id, cycle: step.clock.cycle, kind: step.kind, dueAt: step.clock.dueAt };
-  if (!(await recordNotice(tx, { complaintId: complaint.id, ...record }, now))) return false;
+  if (!(await recordNotice(tx, { complaintId: complaint.id, ...noticeRecord(step) }, now))) return false;
+  await queueSlaNotice(ctx, tx, complaint, step, now);
+  return true;
+}
 
+/** Queues one step's message, whose notice was just recorded (the sweep records a batch's notices in one statement). */
+export async function queueSlaNotice(ctx: AppContext, tx: Tx, complaint: Complaint, step: NoticeStep, now: Date): Promise<void> {
   const lang = ctx.config.defaultLanguage;
   const department = departmentOf(ctx.config, complaint.departmentId);
   const labels = complaintLabels(ctx.config, complaint, lang);
@@ -62,5 +70,4 @@ export async function sendSlaNotice(ctx: AppContext, tx: Tx, complaint: Complain
       break;
   }
   await enqueue(tx, { channel: 'feishu', kind: 'text', target: chatId, payload: { text }, complaintId: complaint.id }, now);
-  return true;
 }

@@ -1,9 +1,13 @@
 /**
  * The SLA sweep: looks only at complaints whose `nextDueAt` has come (an index range, never every
- * complaint), and for each, under its row lock, plans with the domain (src/domain/sla-clocks.ts) and
- * carries the plan out — upgrade, escalation, reminders, alerts, re-posts — in one transaction, then
- * stores when to look again. Several sweeps at once (instances, a slow run overlapping the next) skip
- * each other's rows, and the notice records keep every message to once.
+ * complaint), a batch at a time in one short transaction: locks the batch's rows (FOR UPDATE SKIP
+ * LOCKED, so sweeps of other instances skip them), loads their clock facts and sent notices with three
+ * statements for the whole batch, plans each with the domain (src/domain/sla-clocks.ts), records every
+ * reminder and alert of the batch in one INSERT (the notices' unique key keeps each to once), queues
+ * their texts in one INSERT, and stores when to look again in one UPDATE. A complaint whose plan changes
+ * it (upgrade, escalation) or re-posts its card is carried out one by one, in the same transaction.
+ * Only one sweep runs at a time (a lease row; a sweep that finds it taken does nothing), and between
+ * batches the embedded database is free for customers' messages.
  */
 import type { Tx } from '../../store/database.ts';
 import type { Complaint } from '../../store/generated/client.ts';
@@ -11,9 +15,10 @@ import type { Status } from '../../domain/lifecycle.ts';
 import type { Severity } from '../../domain/sla.ts';
 import { noticeKey, planSla, TOP_TIER, type ClockFacts, type ClockMemo, type ClockRules, type NoticeClock, type NoticeKind, type RunningClock } from '../../domain/sla-clocks.ts';
 import type { AppContext } from '../shared/context.ts';
+import { batchOutbox } from '../shared/outbox.ts';
 import { clockRulesFromConfig } from './clock-rules.ts';
 import { escalateOverdueComplaint } from './escalate-overdue-complaints.ts';
-import { sendSlaNotice, type NoticeStep } from './send-sla-reminders.ts';
+import { noticeRecord, queueSlaNotice, sendSlaNotice, type NoticeStep } from './send-sla-reminders.ts';
 import { upgradeMonthOldComplaint } from './upgrade-month-old-complaints.ts';
 
 export interface SweepCounts {
@@ -25,6 +30,8 @@ export interface SweepCounts {
   supervisorAlerts: number;
   upgrades: number;
   failed: number;
+  /** true when another sweep was running: this one did nothing */
+  skipped?: boolean;
 }
 
 const RETRY_AFTER_FAILURE_MS = 5 * 60_000;
@@ -88,14 +95,15 @@ async function schedule(tx: Tx, id: number, next: Date | null, clocks: RunningCl
 }
 
 /** One complaint, in the caller's transaction: plan, act, plan again until nothing is due now. */
-async function sweepOne(ctx: AppContext, tx: Tx, id: number, now: Date, rules: ClockRules, counts: SweepCounts): Promise<void> {
-  const locked = await tx.$queryRaw<{ id: number }[]>`SELECT "id" FROM "Complaint" WHERE "id" = ${id} AND "nextDueAt" <= ${now} FOR UPDATE SKIP LOCKED`;
-  if (locked.length === 0) return; // another sweep holds it, or it was handled meanwhile
-  counts.complaints++;
+async function sweepOne(ctx: AppContext, tx: Tx, id: number, now: Date, rules: ClockRules, counts: SweepCounts, memo: ClockMemo, lockedAlready = false): Promise<void> {
+  if (!lockedAlready) {
+    const locked = await tx.$queryRaw<{ id: number }[]>`SELECT "id" FROM "Complaint" WHERE "id" = ${id} AND "nextDueAt" <= ${now} FOR UPDATE SKIP LOCKED`;
+    if (locked.length === 0) return; // another sweep holds it, or it was handled meanwhile
+    counts.complaints++;
+  }
   let complaint: Complaint | null = null;
   let facts: ClockFacts | null = null;
   let sent = new Set<string>();
-  const memo: ClockMemo = new Map();
   for (let round = 0; round < MAX_PLAN_ROUNDS; round++) {
     // Reload only after something changed the complaint; sending notices changes nothing but `sent`.
     if (!complaint || !facts) {
@@ -134,31 +142,67 @@ async function sweepOne(ctx: AppContext, tx: Tx, id: number, now: Date, rules: C
   await tx.$executeRaw`UPDATE "Complaint" SET "nextDueAt" = ${new Date(now.getTime() + 60_000)} WHERE "id" = ${id}`;
 }
 
+const ZERO: SweepCounts = { complaints: 0, reminders: 0, alerts: 0, escalations: 0, reposts: 0, supervisorAlerts: 0, upgrades: 0, failed: 0 };
+/** The lease of the running sweep (a JobRun row): renewed every batch, taken over when older than this. */
+const LEASE_JOB = 'sla-sweep-lease';
+const LEASE_MS = 2 * 60_000;
+/** Sweeps running in this process, by database client (a second one returns at once). */
+const running = new WeakSet<object>();
+
+async function takeLease(ctx: AppContext, now: Date): Promise<boolean> {
+  const rows = await ctx.db.$queryRaw<{ job: string }[]>`
+    INSERT INTO "JobRun" ("job", "slot", "startedAt") VALUES (${LEASE_JOB}, 'lease', ${now})
+    ON CONFLICT ("job", "slot") DO UPDATE SET "startedAt" = EXCLUDED."startedAt", "finishedAt" = NULL
+      WHERE "JobRun"."finishedAt" IS NOT NULL OR "JobRun"."startedAt" < ${new Date(now.getTime() - LEASE_MS)}
+    RETURNING "job"`;
+  return rows.length === 1;
+}
+
+async function releaseLease(ctx: AppContext, at: Date): Promise<void> {
+  await ctx.db.$executeRaw`UPDATE "JobRun" SET "finishedAt" = ${at} WHERE "job" = ${LEASE_JOB} AND "slot" = 'lease'`;
+}
+
 /**
- * Runs the sweep at `now` (default ctx.now()) over every complaint due by then, in batches, each
- * complaint in its own transaction. A complaint that fails is logged and looked at again in 5 minutes.
+ * Runs the sweep at `now` (default ctx.now()) over every complaint due by then, in batches of
+ * `batchSize` (default 50: a batch's transaction stays short, so the embedded database's only connection
+ * is never held long). Returns `skipped` when another sweep holds the lease. A batch that fails is
+ * redone one complaint per transaction; a complaint that fails is logged and looked at again in 5 minutes.
  */
 export async function sweepSlaClocks(ctx: AppContext, opts: { now?: Date; batchSize?: number } = {}): Promise<SweepCounts> {
   const now = opts.now ?? ctx.now();
-  const batchSize = opts.batchSize ?? 200;
+  if (running.has(ctx.db)) return { ...ZERO, skipped: true };
+  running.add(ctx.db);
+  try {
+    if (!(await takeLease(ctx, now))) return { ...ZERO, skipped: true };
+    try {
+      return await sweepAll(ctx, now, opts.batchSize ?? 50);
+    } finally {
+      await releaseLease(ctx, now);
+    }
+  } finally {
+    running.delete(ctx.db);
+  }
+}
+
+async function sweepAll(ctx: AppContext, now: Date, batchSize: number): Promise<SweepCounts> {
   const rules = clockRulesFromConfig(ctx.config);
-  const counts: SweepCounts = { complaints: 0, reminders: 0, alerts: 0, escalations: 0, reposts: 0, supervisorAlerts: 0, upgrades: 0, failed: 0 };
+  const counts: SweepCounts = { ...ZERO };
+  // Reminder instants are business-time arithmetic: remembered for the whole sweep (keys are the clocks' own instants).
+  const memo: ClockMemo = new Map();
   const seen: number[] = [];
   for (;;) {
-    const due = await ctx.db.$queryRaw<{ id: number }[]>`
-      SELECT "id" FROM "Complaint" WHERE "nextDueAt" <= ${now} AND NOT ("id" = ANY(${seen}::int[]))
-      ORDER BY "nextDueAt", "id" LIMIT ${batchSize}`;
-    for (const { id } of due) {
-      seen.push(id);
-      try {
-        await ctx.db.$transaction((tx) => sweepOne(ctx, tx, id, now, rules, counts), { timeout: 30_000 });
-      } catch (error) {
-        counts.failed++;
-        ctx.log.error({ err: error, complaintId: id }, 'SLA sweep failed for a complaint; retrying in 5 minutes');
-        await ctx.db.$executeRaw`UPDATE "Complaint" SET "nextDueAt" = ${new Date(now.getTime() + RETRY_AFTER_FAILURE_MS)} WHERE "id" = ${id}`;
-      }
+    let ids: number[] = [];
+    try {
+      await ctx.db.$transaction((tx) => batchOutbox(tx, async () => (ids = await sweepBatch(ctx, tx, now, batchSize, seen, rules, counts, memo))), { timeout: 60_000 });
+    } catch (error) {
+      ctx.log.warn({ err: error }, 'SLA sweep batch failed; redoing it one complaint at a time');
+      ids = await redoOneByOne(ctx, now, batchSize, seen, rules, counts, memo);
     }
-    if (due.length < batchSize) break;
+    seen.push(...ids);
+    if (ids.length < batchSize) break;
+    await ctx.db.$executeRaw`UPDATE "JobRun" SET "startedAt" = ${ctx.now()} WHERE "job" = ${LEASE_JOB} AND "slot" = 'lease'`;
+    // Let customers' messages in between batches (the embedded database has one connection, and this one event loop).
+    await new Promise((resolve) => setImmediate(resolve));
   }
   if (counts.reminders + counts.alerts + counts.escalations + counts.reposts + counts.supervisorAlerts + counts.upgrades > 0) ctx.outboxChanged();
   return counts;
@@ -168,4 +212,140 @@ export async function sweepSlaClocks(ctx: AppContext, opts: { now?: Date; batchS
 export async function nextSweepDueAt(ctx: AppContext): Promise<Date | null> {
   const { _min } = await ctx.db.complaint.aggregate({ _min: { nextDueAt: true } });
   return _min.nextDueAt;
+}
+
+/** The batch's ids when the whole-batch transaction failed: each complaint again in its own transaction. */
+async function redoOneByOne(ctx: AppContext, now: Date, batchSize: number, seen: number[], rules: ClockRules, counts: SweepCounts, memo: ClockMemo): Promise<number[]> {
+  const due = await ctx.db.$queryRaw<{ id: number }[]>`
+    SELECT "id" FROM "Complaint" WHERE "nextDueAt" <= ${now} AND NOT ("id" = ANY(${seen}::int[]))
+    ORDER BY "nextDueAt", "id" LIMIT ${batchSize}`;
+  for (const { id } of due) {
+    try {
+      await ctx.db.$transaction((tx) => batchOutbox(tx, () => sweepOne(ctx, tx, id, now, rules, counts, memo)), { timeout: 30_000 });
+    } catch (error) {
+      counts.failed++;
+      ctx.log.error({ err: error, complaintId: id }, 'SLA sweep failed for a complaint; retrying in 5 minutes');
+      await ctx.db.$executeRaw`UPDATE "Complaint" SET "nextDueAt" = ${new Date(now.getTime() + RETRY_AFTER_FAILURE_MS)} WHERE "id" = ${id}`;
+    }
+  }
+  return due.map((d) => d.id);
+}
+
+/** Facts for a batch with three statements: the rows are already locked and loaded. */
+async function loadBatchFacts(tx: Tx, rows: Complaint[]): Promise<{ facts: Map<number, ClockFacts>; sent: Map<number, Set<string>> }> {
+  const ids = rows.map((r) => r.id);
+  const resolved = rows.filter((c) => c.status === 'resolved' && c.resolvedAt).map((c) => c.id);
+  const rounds = await tx.$queryRaw<{ complaintId: number; type: string; n: number; last: Date }[]>`
+    SELECT "complaintId", "type", count(*)::int AS "n", max("at") AS "last" FROM "ComplaintEvent"
+    WHERE "complaintId" = ANY(${ids}::int[]) AND "type" IN ('transfer', 'reopen') GROUP BY "complaintId", "type"`;
+  const delivered = resolved.length
+    ? await tx.$queryRaw<{ complaintId: number; result: boolean | null; survey: boolean | null }[]>`
+        SELECT o."complaintId", bool_or(o."payload"->'notice'->>'kind' = 'resolution') AS "result", bool_or(o."payload"->'notice'->>'kind' = 'rating') AS "survey"
+        FROM "OutboxMessage" o JOIN "Complaint" c ON c."id" = o."complaintId"
+        WHERE o."complaintId" = ANY(${resolved}::int[]) AND o."channel" IN ('telegram', 'wechat') AND o."status" = 'sent' AND o."createdAt" >= c."resolvedAt"
+        GROUP BY o."complaintId"`
+    : [];
+  const notices = await tx.$queryRaw<{ complaintId: number; clock: string; cycle: number; kind: string }[]>`
+    SELECT "complaintId", "clock", "cycle", "kind" FROM "SlaNotice" WHERE "complaintId" = ANY(${ids}::int[])`;
+  const sent = new Map<number, Set<string>>(ids.map((id) => [id, new Set<string>()]));
+  for (const n of notices) sent.get(n.complaintId)!.add(noticeKey(n.clock as NoticeClock, n.cycle, n.kind as NoticeKind));
+  const facts = new Map<number, ClockFacts>();
+  for (const c of rows) {
+    const transfer = rounds.find((r) => r.complaintId === c.id && r.type === 'transfer');
+    const reopen = rounds.find((r) => r.complaintId === c.id && r.type === 'reopen');
+    const d = delivered.find((r) => r.complaintId === c.id);
+    facts.set(c.id, factsOf(c, { transfer, reopen, result: Boolean(d?.result), survey: Boolean(d?.survey) }));
+  }
+  return { facts, sent };
+}
+
+function factsOf(c: Complaint, x: { transfer?: { n: number; last: Date }; reopen?: { n: number; last: Date }; result: boolean; survey: boolean }): ClockFacts {
+  const resolvedRound = c.status === 'resolved' && c.resolvedAt !== null;
+  return {
+    status: c.status as Status,
+    severity: c.severity as Severity,
+    registeredAt: c.registeredAt,
+    clockStartAt: c.clockStartAt,
+    intakeDueAt: c.intakeDueAt,
+    acceptDueAt: c.acceptDueAt,
+    firstReplyDueAt: c.firstReplyDueAt,
+    resolveDueAt: c.resolveDueAt,
+    hardLimitAt: c.hardLimitAt,
+    firstReplyAt: c.firstReplyAt,
+    resolvedAt: c.resolvedAt,
+    pausedAt: c.pausedAt,
+    pausedMinutes: c.pausedMinutes,
+    escalationTier: c.escalationTier,
+    escalatedAt: c.escalatedAt,
+    escalationDueAt: c.escalationDueAt,
+    transfers: x.transfer?.n ?? 0,
+    transferredAt: x.transfer?.last ?? null,
+    reopens: x.reopen?.n ?? 0,
+    reopenedAt: x.reopen?.last ?? null,
+    resultDelivered: resolvedRound && x.result,
+    surveyDelivered: resolvedRound && (x.survey || (c.ratedAt !== null && c.ratedAt >= c.resolvedAt!)),
+  };
+}
+
+/** Dates as ISO text for an array parameter (cast to timestamp(3)[] in SQL; the zone suffix is ignored: stored times are UTC). */
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+/** One batch in the caller's transaction; returns the ids it locked. */
+async function sweepBatch(ctx: AppContext, tx: Tx, now: Date, batchSize: number, seen: number[], rules: ClockRules, counts: SweepCounts, memo: ClockMemo): Promise<number[]> {
+  const rows = await tx.$queryRaw<Complaint[]>`
+    SELECT * FROM "Complaint" WHERE "nextDueAt" <= ${now} AND NOT ("id" = ANY(${seen}::int[]))
+    ORDER BY "nextDueAt", "id" LIMIT ${batchSize} FOR UPDATE SKIP LOCKED`;
+  if (!rows.length) return [];
+  counts.complaints += rows.length;
+  const { facts, sent } = await loadBatchFacts(tx, rows);
+  const byId = new Map(rows.map((c) => [c.id, c]));
+  const later: Complaint[] = []; // upgrades, escalations, re-posts: one by one
+  const notices: { complaint: Complaint; step: NoticeStep }[] = [];
+  const scheduled: { id: number; next: Date | null; clocks: RunningClock[] }[] = [];
+  for (const c of rows) {
+    const plan = planSla({ facts: facts.get(c.id)!, sent: sent.get(c.id)!, now, rules, calendar: ctx.calendar, memo });
+    if (plan.steps.length === 0) scheduled.push({ id: c.id, next: plan.nextDueAt, clocks: plan.clocks });
+    else if (plan.steps.some((s) => s.kind === 'upgrade' || s.kind === 'repost') || (plan.escalate && c.escalationTier < TOP_TIER)) later.push(c);
+    else for (const step of plan.steps as NoticeStep[]) notices.push({ complaint: c, step });
+  }
+
+  if (notices.length) {
+    const records = notices.map((n) => ({ complaintId: n.complaint.id, ...noticeRecord(n.step) }));
+    const fresh = await tx.$queryRaw<{ complaintId: number; clock: string; cycle: number; kind: string }[]>`
+      INSERT INTO "SlaNotice" ("complaintId", "clock", "cycle", "kind", "dueAt", "sentAt")
+      SELECT n."complaintId", n."clock", n."cycle", n."kind", n."dueAt", ${now}::timestamp(3)
+      FROM unnest(${records.map((r) => r.complaintId)}::int[], ${records.map((r) => r.clock)}::text[], ${records.map((r) => r.cycle)}::int[],
+        ${records.map((r) => r.kind)}::text[], ${records.map((r) => iso(r.dueAt))}::timestamp(3)[]) AS n("complaintId", "clock", "cycle", "kind", "dueAt")
+      ON CONFLICT ("complaintId", "clock", "cycle", "kind") DO NOTHING
+      RETURNING "complaintId", "clock", "cycle", "kind"`;
+    const isFresh = new Set(fresh.map((f) => `${f.complaintId}|${noticeKey(f.clock as NoticeClock, f.cycle, f.kind as NoticeKind)}`));
+    for (const { complaint, step } of notices) {
+      const r = noticeRecord(step);
+      const key = noticeKey(r.clock, r.cycle, r.kind);
+      sent.get(complaint.id)!.add(key);
+      if (!isFresh.has(`${complaint.id}|${key}`)) continue;
+      await queueSlaNotice(ctx, tx, complaint, step, now);
+      if (step.kind === 'remind') counts.reminders++;
+      else if (step.kind === 'overdue') counts.alerts++;
+      else counts.supervisorAlerts++;
+    }
+    // Plan again with the notices sent (nothing else changed): usually nothing is left until the next due.
+    for (const id of new Set(notices.map((n) => n.complaint.id))) {
+      const plan = planSla({ facts: facts.get(id)!, sent: sent.get(id)!, now, rules, calendar: ctx.calendar, memo });
+      if (plan.steps.length === 0) scheduled.push({ id, next: plan.nextDueAt, clocks: plan.clocks });
+      else later.push(byId.get(id)!);
+    }
+  }
+
+  if (scheduled.length) {
+    const due = (s: (typeof scheduled)[number], id: 'feedback' | 'survey') => iso(s.clocks.find((c) => c.id === id)?.dueAt ?? null);
+    await tx.$executeRaw`
+      UPDATE "Complaint" c SET "nextDueAt" = u."next",
+        "feedbackDueAt" = COALESCE(u."feedback", c."feedbackDueAt"), "surveyDueAt" = COALESCE(u."survey", c."surveyDueAt")
+      FROM unnest(${scheduled.map((s) => s.id)}::int[], ${scheduled.map((s) => iso(s.next))}::timestamp(3)[],
+        ${scheduled.map((s) => due(s, 'feedback'))}::timestamp(3)[], ${scheduled.map((s) => due(s, 'survey'))}::timestamp(3)[]) AS u("id", "next", "feedback", "survey")
+      WHERE c."id" = u."id"`;
+  }
+  for (const c of later) await sweepOne(ctx, tx, c.id, now, rules, counts, memo, true);
+  return rows.map((r) => r.id);
 }
