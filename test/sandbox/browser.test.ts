@@ -195,6 +195,19 @@ describe.skipIf(!haveChromium)('the sandbox page in Chromium', { timeout: 240_00
     await screenshot('wechat-filed');
   });
 
+  it('someone not on the staff list is refused with a toast; a command typed in the group gets its answer', async () => {
+    await page.getByTestId('operator').selectOption('ou_sandbox_outsider');
+    const tech = await group('oc_tech_group');
+    await cardOf(tech, second).getByRole('button', { name: '受理', exact: true }).click();
+    await toast('不在配置的员工名单中');
+    await page.getByTestId('operator').selectOption('ou_tech_supervisor');
+    const input = page.getByTestId('group-composer').getByTestId('text');
+    await input.fill('/open');
+    await input.press('Enter');
+    await tech.locator('.msg', { hasText: '未结投诉 1 件' }).filter({ hasText: second }).waitFor();
+    await screenshot('group-command');
+  });
+
   it('moving the clock brings the reminder, then the escalation to the supervisor', async () => {
     const tech = await group('oc_tech_group');
     const reminder = tech.locator('.msg', { hasText: `⏰` }).filter({ hasText: second });
