@@ -32,14 +32,16 @@ export class SimulatedTicks {
   constructor(
     private readonly scheduler: JobScheduler,
     private readonly clock: SimulatedClock,
-    private readonly opts: { timeZone: string; settle?: () => Promise<void> },
+    private readonly opts: { timeZone: string; settle?: () => Promise<void>; onError?: (error: unknown) => void },
   ) {
     this.covered = clock.now();
   }
 
   /** Runs the slots that flowing time passes, checking every `everyMs` of real time. */
   start(everyMs = 1000): void {
-    this.timer = setInterval(() => void this.advanceTo(this.clock.now()), everyMs);
+    this.timer = setInterval(() => {
+      this.advanceTo(this.clock.now()).catch((error: unknown) => this.opts.onError?.(error));
+    }, everyMs);
     this.timer.unref();
   }
 

@@ -127,7 +127,7 @@ export class SandboxWorld {
     // The production scheduler and jobs, fired by simulated time instead of node-cron.
     const scheduler = new JobScheduler(bot.ctx, botJobs(bot.ctx));
     await scheduler.catchUp();
-    const ticks = new SimulatedTicks(scheduler, clock, { timeZone: bot.ctx.calendar.timeZone, settle: () => settleOutbox(bot) });
+    const ticks = new SimulatedTicks(scheduler, clock, { timeZone: bot.ctx.calendar.timeZone, settle: () => settleOutbox(bot), onError: (error) => opts.log.error({ err: error }, 'sandbox: running the scheduled slots failed') });
     ticks.start();
 
     const world = new SandboxWorld(opts, clock, telegram, feishu, wechat, bot, ticks);

@@ -222,7 +222,7 @@ export async function startSandbox(opts: { config: AppConfig; log: Logger; port:
   });
   routes['/sandbox/api/reset'] = api('POST', async (_w, _body, _req, res) => {
     send(res, 202, { ok: true });
-    res.once('finish', () => void reset());
+    res.once('finish', () => reset().catch((error: unknown) => log.error({ err: error }, 'sandbox: reset failed; restart the process')));
   });
 
   const boot = async () => {
