@@ -2,7 +2,7 @@
  * Feishu callbacks over HTTP (FEISHU_EVENT_MODE=http), verified before anything is read:
  * signature sha256(timestamp + nonce + encryptKey + body), timestamps within 5 minutes, each nonce
  * once, a size limit, AES-256-CBC decryption, the verification token, and an answer to every request.
- * The SDK's adaptDefault checks none of the freshness and crashes on garbage (PLATFORMS.md), hence this.
+ * The SDK's adaptDefault checks none of the freshness and crashes on garbage (docs/platforms.md), hence this.
  */
 import { createDecipheriv, createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';

@@ -73,7 +73,7 @@ export const escalationSchema = z
   .prefault({});
 
 /**
- * Clocks after resolution (DOMAIN.md, Time limits), in business time. (Contacting an unsatisfied customer
+ * Clocks after resolution (docs/domain.md, Time limits), in business time. (Contacting an unsatisfied customer
  * again is the reopened complaint's first-reply clock, set by reopening.)
  */
 export const followUpSchema = z

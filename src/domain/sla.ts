@@ -1,5 +1,5 @@
 /**
- * SLA clocks: pure deadline arithmetic on top of the business calendar (see DOMAIN.md, Time limits).
+ * SLA clocks: pure deadline arithmetic on top of the business calendar (see docs/domain.md, Time limits).
  * All clock lengths are BUSINESS minutes, counted only inside the calendar's working time.
  */
 import {
@@ -27,7 +27,7 @@ export interface SlaPolicy {
   afterHoursIntakeMinutes: number;
 }
 
-/** DOMAIN.md's default table, in business minutes. */
+/** docs/domain.md's default table, in business minutes. */
 export const DEFAULT_SLA_POLICY: SlaPolicy = Object.freeze({
   clocks: Object.freeze({
     general: Object.freeze({ accept: 120, firstReply: 1440, resolve: 1440 }),

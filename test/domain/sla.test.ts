@@ -29,7 +29,7 @@ const show = (d: Deadlines) => ({
 });
 
 describe('DEFAULT_SLA_POLICY', () => {
-  it('matches the DOMAIN.md table in business minutes', () => {
+  it('matches the docs/domain.md table in business minutes', () => {
     expect(DEFAULT_SLA_POLICY.clocks).toEqual({
       general: { accept: 120, firstReply: 1440, resolve: 1440 },
       important: { accept: 60, firstReply: 360, resolve: 360 },

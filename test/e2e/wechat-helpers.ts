@@ -54,7 +54,7 @@ export function useWechatyHarness(kind: HarnessKind, set: (bot: WechatyBot) => v
     const transport = h.bot.wechat!.transport as WechatyTransport;
     await transport.started;
     const mocker = (transport.wechaty.puppet as PuppetMock).mocker;
-    // The mock puppet never emits `ready`: wait for `login` (PLATFORMS.md).
+    // The mock puppet never emits `ready`: wait for `login` (docs/platforms.md).
     const loggedIn = new Promise((resolve) => transport.wechaty.once('login', resolve));
     const botUser = mocker.createContact({ name: '投诉助手' });
     mocker.login(botUser);

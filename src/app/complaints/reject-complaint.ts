@@ -1,4 +1,4 @@
-/** Not accepted (不予受理), with one of DOMAIN.md's reasons and an optional note; the customer is told why. */
+/** Not accepted (不予受理), with one of docs/domain.md's reasons and an optional note; the customer is told why. */
 import type { Tx } from '../../store/database.ts';
 import { t } from '../../i18n/index.ts';
 import type { AppContext } from '../shared/context.ts';

@@ -1,5 +1,5 @@
 /**
- * The full contact phone, for those who need it (DOMAIN.md, confidentiality): the handler, the
+ * The full contact phone, for those who need it (docs/domain.md, confidentiality): the handler, the
  * department's supervisor and managers. Recorded as an event; the number goes only to the person who
  * asked (their toast and a private message), never onto the group's card.
  */

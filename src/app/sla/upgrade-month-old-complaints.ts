@@ -1,6 +1,6 @@
 /**
  * A complaint still open a month (escalation.upgradeToMajorAfterMonths) after registration becomes
- * major (DOMAIN.md): severity changed by `system` with the audit event of a reclassification, every
+ * major (docs/domain.md): severity changed by `system` with the audit event of a reclassification, every
  * deadline recomputed for the new severity (keeping waiting time and an extension), the supervisor told
  * in the department's group, and the cards redrawn. The sweep then handles the deadlines now past.
  */

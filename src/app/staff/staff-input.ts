@@ -12,7 +12,7 @@ export const TEXT_LIMITS = {
   reason: 500,
 } as const;
 
-/** DOMAIN.md's reasons for not accepting a complaint (不予受理). */
+/** docs/domain.md's reasons for not accepting a complaint (不予受理). */
 export const REJECT_REASONS = ['no_facts', 'in_court', 'other_authority', 'settled', 'out_of_scope', 'time_limit'] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
