@@ -11,7 +11,7 @@ import { MAX_ESCALATION_TIER } from '../src/app/staff/staff-input.ts';
 
 export const CARD_VALUE_VERSION = 1;
 
-export const CARD_ACTIONS = ['accept', 'resolve', 'reply', 'ask', 'note', 'transfer', 'escalate', 'classify', 'extend', 'reject', 'reopen', 'reveal'] as const;
+export const CARD_ACTIONS = ['accept', 'resolve', 'reply', 'ask', 'note', 'transfer', 'escalate', 'classify', 'extend', 'reject', 'reopen', 'reveal', 'informed', 'staff_rate', 'link', 'intake'] as const;
 export type CardAction = (typeof CARD_ACTIONS)[number];
 
 /** Form field names inside the card's forms (unique across the whole card, as Feishu requires). */
@@ -32,6 +32,19 @@ export const FORM_FIELDS = {
   measure: 'measure',
   compensationKind: 'compensation_kind',
   compensationAmount: 'compensation_amount',
+  rating: 'rating',
+  ratingComment: 'rating_comment',
+  // the /new intake form (a card of its own)
+  inChannel: 'in_channel',
+  inName: 'in_name',
+  inPhone: 'in_phone',
+  inCategory: 'in_category',
+  inDescription: 'in_description',
+  inSubject: 'in_subject',
+  inRequest: 'in_request',
+  inWhen: 'in_when',
+  inAddress: 'in_address',
+  inReplyBy: 'in_reply_by',
 } as const;
 
 const base = { v: z.literal(CARD_VALUE_VERSION), c: z.number().int().positive().max(2_147_483_647) };
@@ -51,6 +64,12 @@ export const cardActionValueSchema = z.discriminatedUnion('a', [
   valueOf('reject'),
   valueOf('reopen'),
   valueOf('reveal'),
+  // a task on the card of a customer without a chat (k: the task's id)
+  z.object({ ...base, a: z.literal('informed'), k: z.number().int().positive().max(2_147_483_647) }).strict(),
+  valueOf('staff_rate'),
+  valueOf('link'),
+  // the /new form: no complaint yet; n: the form's own id, so a second submit registers nothing new
+  z.object({ v: base.v, a: z.literal('intake'), n: z.string().regex(/^[a-f0-9]{16,32}$/) }).strict(),
 ]);
 
 export type CardActionValue = z.infer<typeof cardActionValueSchema>;
@@ -100,6 +119,26 @@ const FORMS: { [A in CardAction]: (formValue: Record<string, unknown>, value: Ex
     return { kind: 'reject', reason: p[F.rejectReason], note: p[F.rejectNote] };
   },
   reopen: (f) => ({ kind: 'reopen', reason: form({ [F.reopenReason]: field }).parse(f)[F.reopenReason] }),
+  informed: (_f, value) => ({ kind: 'informed', taskId: value.k }),
+  staff_rate: (f) => {
+    const p = form({ [F.rating]: field, [F.ratingComment]: field }).parse(f);
+    return { kind: 'staff_rate', rating: p[F.rating], comment: p[F.ratingComment] };
+  },
+  link: () => ({ kind: 'link' }),
+  intake: (f, value) => {
+    const p = form({
+      [F.inChannel]: field, [F.inName]: field, [F.inPhone]: field, [F.inCategory]: field, [F.inDescription]: field,
+      [F.inSubject]: field, [F.inRequest]: field, [F.inWhen]: field, [F.inAddress]: field, [F.inReplyBy]: field,
+    }).parse(f);
+    return {
+      kind: 'intake',
+      nonce: value.n,
+      form: {
+        channel: p[F.inChannel], name: p[F.inName], phone: p[F.inPhone], category: p[F.inCategory], description: p[F.inDescription],
+        subject: p[F.inSubject], request: p[F.inRequest], when: p[F.inWhen], address: p[F.inAddress], replyBy: p[F.inReplyBy],
+      },
+    };
+  },
 };
 
 export type ParsedCardAction = { ok: true; complaintId: number; action: StaffAction } | { ok: false; problem: string };
@@ -111,13 +150,13 @@ export function parseCardAction(value: unknown, formValue: unknown): ParsedCardA
   if (formValue !== undefined && (formValue === null || typeof formValue !== 'object' || Array.isArray(formValue))) return { ok: false, problem: 'form_value is not an object' };
   const toAction = FORMS[parsed.data.a] as (f: Record<string, unknown>, v: CardActionValue) => StaffAction;
   try {
-    return { ok: true, complaintId: parsed.data.c, action: toAction((formValue ?? {}) as Record<string, unknown>, parsed.data) };
+    return { ok: true, complaintId: 'c' in parsed.data ? parsed.data.c : 0, action: toAction((formValue ?? {}) as Record<string, unknown>, parsed.data) };
   } catch (error) {
     return { ok: false, problem: `form_value: ${error instanceof Error ? error.message.slice(0, 200) : String(error)}` };
   }
 }
 
 /** A button's value; `extra` carries what one action needs (escalate: `t`, the tier shown). */
-export function cardValue(action: CardAction, complaintId: number, extra: { t?: number } = {}): CardActionValue {
-  return { v: CARD_VALUE_VERSION, a: action, c: complaintId, ...(action === 'escalate' ? { t: extra.t ?? 0 } : {}) } as CardActionValue;
+export function cardValue(action: CardAction, complaintId: number, extra: { t?: number; k?: number } = {}): CardActionValue {
+  return { v: CARD_VALUE_VERSION, a: action, c: complaintId, ...(action === 'escalate' ? { t: extra.t ?? 0 } : {}), ...(action === 'informed' ? { k: extra.k ?? 0 } : {}) } as CardActionValue;
 }

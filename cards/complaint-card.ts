@@ -15,6 +15,7 @@ import { cardValue, FORM_FIELDS, type CardAction } from './actions.ts';
 import { MAX_RESOLUTION } from '../src/app/complaints/resolve-complaint.ts';
 import { REJECT_REASONS, TEXT_LIMITS, MAX_ESCALATION_TIER } from '../src/app/staff/staff-input.ts';
 import { resolutionDetailLines, resolutionFormFields } from './resolution-fields.ts';
+import { customerTaskElements } from './customer-tasks.ts';
 
 type Element = Record<string, unknown>;
 
@@ -125,6 +126,7 @@ export function renderComplaintCard(view: ComplaintView): Record<string, unknown
     field('card.field.channel', label(`channel.${view.channel}` as MessageKey)),
     field('card.field.registeredAt', time(view.registeredAt)),
   ];
+  if (view.recordedByName) lines.push(field('card.field.recorder', escapeMarkdown(view.recordedByName)));
   if (view.handlerName && view.acceptedAt) lines.push(field('card.field.handler', `${escapeMarkdown(view.handlerName)} · ${time(view.acceptedAt)}`));
   if (view.escalationTier > 0) lines.push(field('card.field.escalation', label(`card.escalation.${Math.min(view.escalationTier, 2)}` as MessageKey)));
   if (open) {
@@ -164,6 +166,7 @@ export function renderComplaintCard(view: ComplaintView): Record<string, unknown
   if (view.earlierEvents > 0) timeline.unshift(label('card.timeline.earlier', { count: view.earlierEvents }));
   elements.push({ tag: 'markdown', element_id: 'timeline', text_size: 'notation', content: `${field('card.field.timeline', '')}\n${timeline.join('\n')}` });
 
+  if (view.offline) elements.push(...customerTaskElements(view, label, time, escapeMarkdown, live));
   if (live) elements.push(...actionElements(view, label));
 
   const color = live ? HEADER_COLOR[view.status] : 'grey';

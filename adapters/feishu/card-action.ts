@@ -57,7 +57,7 @@ export function createCardActionHandler(deps: CardActionDeps) {
     };
     const work = (async (): Promise<CardCallbackResponse> => {
       const result = await deps.handle(input);
-      const card = result.complaintId ? await deps.renderCard(result.complaintId, input.messageId) : null;
+      const card = result.card ?? (result.complaintId ? await deps.renderCard(result.complaintId, input.messageId) : null);
       return { toast: { type: result.toast.type, content: result.toast.text }, ...(card ? { card: { type: 'raw' as const, data: card } } : {}) };
     })();
     let timer: NodeJS.Timeout | undefined;

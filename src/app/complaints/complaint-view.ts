@@ -5,6 +5,8 @@ import type { Status } from '../../domain/lifecycle.ts';
 import type { Severity } from '../../domain/sla.ts';
 import { maskPhone } from '../../domain/phone.ts';
 import type { Language } from '../../i18n/index.ts';
+import { OFFLINE_CHANNEL } from '../shared/outbox.ts';
+import { chatCustomerWithPhone } from '../records/link-chat-customer.ts';
 
 /** How many of the latest events a card lists (older ones are counted, not shown: a card must stay under 30 KB). */
 export const TIMELINE_LIMIT = 15;
@@ -60,6 +62,13 @@ export interface ComplaintView {
     causes?: { id: string; name: string }[];
     compensationKinds?: { id: string; name: string }[];
   };
+  /** the staff member who registered a complaint received by phone, counter, email or letter */
+  recordedByName?: string | null;
+  /** set when the customer has no chat (registered by staff): the call tasks, and a chat customer with the same phone to link to */
+  offline?: {
+    tasks: { id: number; text: string; createdAt: Date; doneAt: Date | null; doneByName: string | null }[];
+    linkTo: { name: string; platform: string } | null;
+  } | null;
   /** The card message being drawn, when known: an inactive one is drawn without buttons. */
   card: { id: number; chatId: string; active: boolean } | null;
 }
@@ -89,6 +98,13 @@ export async function loadComplaintView(
         : null;
   const lang = config.defaultLanguage;
   const category = config.categories.find((x) => x.id === c.category);
+  const offline =
+    c.customer.platform === OFFLINE_CHANNEL
+      ? {
+          tasks: await db.customerTask.findMany({ where: { complaintId }, orderBy: { id: 'asc' }, select: { id: true, text: true, createdAt: true, doneAt: true, doneByName: true } }),
+          linkTo: await chatCustomerWithPhone(db, c.contactPhone ?? c.customer.phone).then((x) => (x ? { name: x.displayName, platform: x.platform } : null)),
+        }
+      : null;
   return {
     id: c.id,
     number: c.number,
@@ -128,6 +144,8 @@ export async function loadComplaintView(
       causes: config.resolution.causes.map((x) => ({ id: x.id, name: localized(x.name, lang) })),
       compensationKinds: config.resolution.compensationKinds.map((x) => ({ id: x.id, name: localized(x.name, lang) })),
     },
+    recordedByName: c.recordedByName,
+    offline,
     card: card && card.complaintId === c.id ? { id: card.id, chatId: card.chatId, active: card.active } : null,
   };
 }

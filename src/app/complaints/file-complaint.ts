@@ -39,6 +39,10 @@ export interface FileComplaintInput {
   requestedReplyBy?: string | null;
   /** photos and files sent as evidence */
   attachments?: CustomerAttachment[];
+  /** where it came from when not the customer's chat: phone, counter, email, letter, other (registered by staff, /new) */
+  channel?: string;
+  /** the staff member who registered it (the audit event's actor instead of the customer) */
+  recorder?: { id: string; name?: string };
 }
 
 /**
@@ -99,7 +103,7 @@ export async function fileComplaint(ctx: AppContext, tx: Tx, input: FileComplain
     data: {
       number,
       customerId: customer.id,
-      channel: customer.platform,
+      channel: input.channel ?? customer.platform,
       category: category.id,
       severity,
       status: 'registered',
@@ -119,6 +123,8 @@ export async function fileComplaint(ctx: AppContext, tx: Tx, input: FileComplain
       hardLimitAt: deadlines.hardLimitAt,
       intakeDueAt: deadlines.intakeDueAt,
       nextDueAt: firstDueAt(ctx, { registeredAt, severity, ...deadlines }),
+      recordedBy: input.recorder?.id ?? null,
+      recordedByName: input.recorder?.name ?? null,
       updatedAt: registeredAt,
     },
   });
@@ -126,9 +132,15 @@ export async function fileComplaint(ctx: AppContext, tx: Tx, input: FileComplain
     complaintId: complaint.id,
     type: 'registered',
     toStatus: 'registered',
-    actor: customerActor(customer),
+    actor: input.recorder ?? customerActor(customer),
     at: registeredAt,
-    details: { category: category.id, severity, department: department.id, ...(input.attachments?.length ? { attachments: input.attachments.length } : {}) },
+    details: {
+      category: category.id,
+      severity,
+      department: department.id,
+      ...(input.attachments?.length ? { attachments: input.attachments.length } : {}),
+      ...(input.recorder ? { channel: input.channel ?? customer.platform, recordedFor: customerActor(customer).id } : {}),
+    },
   });
   const stored = await storeAttachments(tx, complaint.id, customer.platform, input.attachments, registeredAt);
   if (input.contactPhone && input.contactPhone !== customer.phone) await tx.customer.update({ where: { id: customer.id }, data: { phone: input.contactPhone } });

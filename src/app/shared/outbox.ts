@@ -63,7 +63,12 @@ function outboxRow(message: Outgoing, at: Date): OutboxRow {
   };
 }
 
+/** The platform of customers without a chat (registered by staff from a call, a counter, a letter: /new). */
+export const OFFLINE_CHANNEL = 'offline';
+
 export async function enqueue(tx: Tx, message: Outgoing, at: Date): Promise<void> {
+  // Nothing can be sent to a customer without a chat: the message becomes a task on the card ("call the customer: …").
+  if ((message.channel as string) === OFFLINE_CHANNEL) return queueCallTask(tx, message, at);
   const batch = pending.get(tx);
   if (batch) {
     batch.push(outboxRow(message, at));
@@ -102,4 +107,12 @@ export async function enqueueNewCard(tx: Tx, complaintId: number, chatId: string
 export async function enqueueCardRefresh(tx: Tx, complaintId: number, at: Date): Promise<void> {
   const cards = await tx.cardMessage.findMany({ where: { complaintId, active: true }, orderBy: { id: 'asc' }, select: { id: true, chatId: true } });
   for (const card of cards) await enqueue(tx, { channel: 'feishu', kind: 'card.patch', target: card.chatId, payload: { cardId: card.id }, complaintId }, at);
+}
+
+/** A message for a customer without a chat, kept as a task on the complaint's card; the card is redrawn. */
+async function queueCallTask(tx: Tx, message: Outgoing, at: Date): Promise<void> {
+  if (!message.complaintId) return; // only complaint messages reach such a customer (they have no chat to command from)
+  const { text } = message.payload as { text: string };
+  await tx.customerTask.create({ data: { complaintId: message.complaintId, text, createdAt: at } });
+  await enqueueCardRefresh(tx, message.complaintId, at);
 }

@@ -28,6 +28,11 @@ import { extendComplaintDeadline } from '../complaints/extend-deadline.ts';
 import { rejectComplaint } from '../complaints/reject-complaint.ts';
 import { reopenComplaint } from '../complaints/reopen-complaint.ts';
 import { revealPhone } from '../complaints/reveal-phone.ts';
+import type { IntakeForm } from '../records/register-offline-complaint.ts';
+import { markCustomerInformed } from '../records/mark-customer-informed.ts';
+import { recordRatingByStaff } from '../records/record-rating-by-staff.ts';
+import { linkChatCustomer } from '../records/link-chat-customer.ts';
+import { handleIntake } from '../records/handle-intake.ts';
 
 export type StaffAction =
   | { kind: 'accept' }
@@ -41,7 +46,11 @@ export type StaffAction =
   | { kind: 'extend'; extension: string; reason: string }
   | { kind: 'reject'; reason: string; note: string }
   | { kind: 'reopen'; reason: string }
-  | { kind: 'reveal' };
+  | { kind: 'reveal' }
+  | { kind: 'informed'; taskId: number }
+  | { kind: 'staff_rate'; rating: string; comment: string }
+  | { kind: 'link' }
+  | { kind: 'intake'; nonce: string; form: IntakeForm };
 
 export interface StaffActionInput {
   eventId: string;
@@ -58,6 +67,8 @@ export interface StaffActionResult {
   toast: { type: ToastType; text: string };
   /** Set when a card should be rendered in the answer. */
   complaintId?: number;
+  /** A card to answer with instead (the /new form, once registered). */
+  card?: object;
 }
 
 interface Done {
@@ -115,6 +126,18 @@ async function run(ctx: AppContext, tx: Tx, c: Complaint, staff: StaffConfig, ac
       const { phone } = await revealPhone(ctx, tx, { complaintId, actor, staff });
       return { key: 'staff.toast.revealed', params: { number, phone } };
     }
+    case 'informed':
+      await markCustomerInformed(ctx, tx, { complaintId, taskId: action.taskId, actor });
+      return { key: 'staff.toast.informed', params: { number } };
+    case 'staff_rate': {
+      const { rating, reopened } = await recordRatingByStaff(ctx, tx, { complaintId, actor, rating: action.rating, comment: action.comment });
+      return { key: reopened ? 'staff.toast.ratedLow' : 'staff.toast.rated', params: { number, rating } };
+    }
+    case 'link':
+      await linkChatCustomer(ctx, tx, { complaintId, actor });
+      return { key: 'staff.toast.linked', params: { number } };
+    case 'intake':
+      throw new Error('intake is handled before any complaint is locked');
   }
 }
 
@@ -130,6 +153,7 @@ export async function handleStaffAction(ctx: AppContext, input: StaffActionInput
     return toast('error', 'staff.toast.notStaff');
   }
   const actor: Actor = { id: `feishu:${staff.openId}`, name: staff.name };
+  if (input.action.kind === 'intake') return handleIntake(ctx, staff, input.eventId, input.action);
 
   for (let attempt = 0; ; attempt++) {
     try {
@@ -180,6 +204,7 @@ const FIELD_KEYS: Record<string, MessageKey> = {
   cause: 'records.field.cause',
   measure: 'records.field.measure',
   compensation: 'records.field.compensation',
+  rating: 'intake.field.rating',
 };
 
 async function explain(
@@ -212,6 +237,13 @@ async function explain(
         return toast('warning', 'staff.toast.alreadyExtended', { number });
       case 'beyondHardLimit':
         return toast('warning', 'staff.toast.beyondHardLimit', { number, hardLimit: String(d.hardLimit) });
+      case 'unknownTask':
+        return toast('warning', 'staff.toast.badRequest');
+      case 'taskDone':
+        return toast('info', 'staff.toast.taskDone', { who: String(d.who) });
+      case 'noChatCustomer':
+      case 'alreadyLinked':
+        return toast('info', 'staff.toast.noChatCustomer');
       case 'badAmount':
         return toast('warning', 'records.toast.badAmount');
       case 'noPhone':
@@ -220,6 +252,7 @@ async function explain(
         return toast('warning', 'staff.toast.badRequest');
     }
   }
+  if (error.code === 'FORBIDDEN' && d.reason === 'hasChat') return toast('warning', 'staff.toast.hasChat');
   if (error.code === 'FORBIDDEN') return toast('error', 'staff.toast.revealForbidden', { number });
   // The complaint moved on: say what already happened, and who did it, when.
   const status = t(lang, `card.status.${complaint.status}` as MessageKey);

@@ -19,6 +19,7 @@ import { enqueue } from '../shared/outbox.ts';
 import { formatLocalTime } from '../shared/format.ts';
 import { parseDigestCommand, sendWeeklyDigest } from '../reports/send-weekly-digest.ts';
 import { requestExport } from '../records/request-export.ts';
+import { postIntakeForm } from '../records/post-intake-form.ts';
 
 /** A text message to the bot in a Feishu chat, as the adapter decodes it. */
 export interface StaffMessageInbound {
@@ -37,7 +38,7 @@ export const LIST_LIMIT = 30;
 export async function handleStaffCommand(ctx: AppContext, input: StaffMessageInbound): Promise<void> {
   const words = input.text.replace(/@_user_\d+|@_all/g, ' ').trim().split(/\s+/).filter(Boolean);
   const command = words[0]?.toLowerCase();
-  if (!command?.startsWith('/')) return; // chatter
+  if (!command?.startsWith('/') && command !== '新投诉') return; // chatter (新投诉 alone is the Chinese /new)
   let digestWeek: Date | undefined;
   await ctx.db.$transaction(async (tx) => {
     const at = ctx.now();
@@ -77,6 +78,7 @@ export async function handleStaffCommand(ctx: AppContext, input: StaffMessageInb
       await enqueue(tx, { channel: 'feishu', kind: 'text', target: input.chatId, payload: { text } }, at);
       return;
     }
+    if (command === '/new' || command === '/新投诉' || command === '新投诉') return postIntakeForm(ctx, tx, { chatId: input.chatId, at });
     if (command === '/export') return requestExport(ctx, tx, { staff, chatId: input.chatId, managersChat, args: words.slice(1), at });
     if (command === '/digest') {
       if (!managersChat && staff.role !== 'manager') return answer('staff.command.digestManagersOnly');

@@ -1,0 +1,80 @@
+/**
+ * What the complaint card shows for a customer without a chat (a complaint registered by staff, /new):
+ * each message the customer should get is a task with a "customer informed" button (who called when is
+ * then shown), an offer to link the complaint to a chat customer with the same phone, and — once
+ * resolved — the follow-up form where staff enter the customer's rating after calling them.
+ */
+import type { ComplaintView } from '../src/app/complaints/complaint-view.ts';
+import type { MessageKey } from '../src/i18n/index.ts';
+import { TEXT_LIMITS } from '../src/app/staff/staff-input.ts';
+import { cardValue, FORM_FIELDS } from './actions.ts';
+
+type Element = Record<string, unknown>;
+type Label = (key: MessageKey, params?: Record<string, string | number>) => string;
+
+/** Open tasks shown with their button; done ones shown (latest first) up to this many. A card must stay under 30 KB. */
+const OPEN_SHOWN = 5;
+const DONE_SHOWN = 3;
+
+const plain = (content: string) => ({ tag: 'plain_text', content });
+
+function flat(text: string, max = 300): string {
+  const one = text.replace(/\s+/g, ' ').trim();
+  return one.length > max ? `${one.slice(0, max)}…` : one;
+}
+
+export function customerTaskElements(view: ComplaintView, label: Label, time: (d: Date) => string, escape: (s: string) => string, live: boolean): Element[] {
+  const offline = view.offline;
+  if (!offline) return [];
+  const out: Element[] = [];
+  const open = offline.tasks.filter((x) => !x.doneAt);
+  const done = offline.tasks.filter((x) => x.doneAt).reverse();
+  const lines = [`**${label('card.tasks.title')}**`];
+  for (const task of done.slice(0, DONE_SHOWN)) lines.push(label('card.tasks.done', { who: escape(task.doneByName ?? ''), when: time(task.doneAt!), text: escape(flat(task.text, 80)) }));
+  if (done.length > DONE_SHOWN) lines.push(label('card.tasks.moreDone', { count: done.length - DONE_SHOWN }));
+  out.push({ tag: 'markdown', element_id: 'tasks', content: lines.join('\n') });
+  for (const task of open.slice(0, OPEN_SHOWN)) {
+    out.push({ tag: 'markdown', element_id: `task_${task.id}`, content: label('card.tasks.open', { text: escape(flat(task.text)) }) });
+    if (live)
+      out.push({
+        tag: 'button',
+        element_id: `informed_${task.id}`,
+        name: `informed_${task.id}`,
+        type: 'primary',
+        text: plain(label('card.button.informed')),
+        behaviors: [{ type: 'callback', value: cardValue('informed', view.id, { k: task.id }) }],
+      });
+  }
+  if (live && offline.linkTo) {
+    out.push({ tag: 'markdown', element_id: 'link_offer', content: label('card.link.offer', { name: escape(offline.linkTo.name), platform: label(`channel.${offline.linkTo.platform}` as MessageKey) }) });
+    out.push({ tag: 'button', element_id: 'link', name: 'link', type: 'default', text: plain(label('card.button.link')), behaviors: [{ type: 'callback', value: cardValue('link', view.id) }] });
+  }
+  if (live && view.status === 'resolved') {
+    out.push({
+      tag: 'form',
+      element_id: 'rate_form',
+      name: 'rate_form',
+      elements: [
+        { tag: 'markdown', element_id: 'rate_title', content: `**${label('card.rate.title')}**` },
+        {
+          tag: 'select_static',
+          element_id: 'rating_select',
+          name: FORM_FIELDS.rating,
+          placeholder: plain(label('card.input.rating')),
+          options: [1, 2, 3, 4, 5].map((n) => ({ text: plain(label('card.rating.option', { n })), value: String(n) })),
+        },
+        { tag: 'input', element_id: 'rating_comment', name: FORM_FIELDS.ratingComment, max_length: TEXT_LIMITS.reason, placeholder: plain(label('card.input.ratingComment')) },
+        {
+          tag: 'button',
+          element_id: 'staff_rate',
+          name: 'staff_rate',
+          type: 'primary',
+          form_action_type: 'submit',
+          text: plain(label('card.button.rate')),
+          behaviors: [{ type: 'callback', value: cardValue('staff_rate', view.id) }],
+        },
+      ],
+    });
+  }
+  return out;
+}
