@@ -157,6 +157,7 @@ export function parseCardAction(value: unknown, formValue: unknown): ParsedCardA
 }
 
 /** A button's value; `extra` carries what one action needs (escalate: `t`, the tier shown). */
-export function cardValue(action: CardAction, complaintId: number, extra: { t?: number; k?: number } = {}): CardActionValue {
+export function cardValue(action: CardAction, complaintId: number, extra: { t?: number; k?: number; n?: string } = {}): CardActionValue {
+  if (action === 'intake') return { v: CARD_VALUE_VERSION, a: 'intake', n: extra.n ?? '' };
   return { v: CARD_VALUE_VERSION, a: action, c: complaintId, ...(action === 'escalate' ? { t: extra.t ?? 0 } : {}), ...(action === 'informed' ? { k: extra.k ?? 0 } : {}) } as CardActionValue;
 }

@@ -5,7 +5,7 @@
  */
 import { t, type Language, type MessageKey } from '../src/i18n/index.ts';
 import { INTAKE_CHANNELS, INTAKE_LIMITS } from '../src/app/records/register-offline-complaint.ts';
-import { CARD_VALUE_VERSION, FORM_FIELDS as F } from './actions.ts';
+import { cardValue, FORM_FIELDS as F } from './actions.ts';
 
 type Element = Record<string, unknown>;
 const plain = (content: string) => ({ tag: 'plain_text', content });
@@ -49,7 +49,7 @@ export function renderIntakeFormCard(opts: { nonce: string; language: Language; 
         type: 'primary',
         form_action_type: 'submit',
         text: plain(label('intake.button.submit')),
-        behaviors: [{ type: 'callback', value: { v: CARD_VALUE_VERSION, a: 'intake', n: opts.nonce } }],
+        behaviors: [{ type: 'callback', value: cardValue('intake', 0, { n: opts.nonce }) }],
       },
     ],
   };

@@ -180,7 +180,7 @@ describe('complaint card', () => {
 
 describe('card action values', () => {
   it.each(CARD_ACTIONS.map((a) => [a]))('%s round-trips', (a) => {
-    const parsed = parseCardAction(cardValue(a, 7, { t: 1 }), {});
+    const parsed = parseCardAction(cardValue(a, 7, { t: 1, k: 3, n: 'ab'.repeat(12) }), {});
     expect(parsed.ok).toBe(true);
   });
 
