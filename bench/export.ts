@@ -13,7 +13,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { openDatabase } from '../src/store/database.ts';
 import { loadConfigFile } from '../src/config/load.ts';
-import { calendarFromConfig, slaFromConfig } from '../src/app/shared/policy.ts';
+import { contextCalendars, slaFromConfig } from '../src/app/shared/policy.ts';
 import { syncDirectory } from '../src/app/shared/sync-directory.ts';
 import { createLogger } from '../src/logger.ts';
 import { buildComplaintExport } from '../src/app/records/export-complaints.ts';
@@ -92,7 +92,7 @@ const dir = mkdtempSync(path.join(tmpdir(), 'cb-bench-export-'));
 try {
   await database.migrate();
   const config = loadConfigFile(process.env.CONFIG_FILE ?? 'complaint-bot.example.yaml');
-  await syncDirectory({ db: database.prisma, config, calendar: calendarFromConfig(config), sla: slaFromConfig(config), now: () => NOW, log: createLogger('silent'), outboxChanged: () => {} });
+  await syncDirectory({ db: database.prisma, config, ...contextCalendars(config), sla: slaFromConfig(config), now: () => NOW, log: createLogger('silent'), outboxChanged: () => {} });
   let t = performance.now();
   await seed(url.toString());
   const events = await database.prisma.complaintEvent.count();

@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openDatabase, type Database } from '../src/store/database.ts';
 import type { AppContext } from '../src/app/shared/context.ts';
-import { calendarFromConfig, slaFromConfig } from '../src/app/shared/policy.ts';
+import { contextCalendars, slaFromConfig } from '../src/app/shared/policy.ts';
 import { syncDirectory } from '../src/app/shared/sync-directory.ts';
 import { sweepSlaClocks } from '../src/app/sla/sweep-sla-clocks.ts';
 import { buildWeeklyDigest } from '../src/app/reports/send-weekly-digest.ts';
@@ -56,7 +56,7 @@ async function createBench(total: number, open: number): Promise<Bench> {
   const ctx: AppContext = {
     db: database.prisma,
     config,
-    calendar: calendarFromConfig(config),
+    ...contextCalendars(config),
     sla: slaFromConfig(config),
     now: () => NOW,
     log: createLogger('silent'),

@@ -11,8 +11,9 @@ import type { Env } from './config/env.ts';
 import type { Logger } from './logger.ts';
 import { openDatabase, type Database } from './store/database.ts';
 import type { AppContext } from './app/shared/context.ts';
-import { calendarFromConfig, slaFromConfig } from './app/shared/policy.ts';
+import { contextCalendars, slaFromConfig } from './app/shared/policy.ts';
 import { syncDirectory } from './app/shared/sync-directory.ts';
+import { findCalendarGaps, logCalendarGaps } from './app/sla/warn-about-calendar-gaps.ts';
 import { handleCustomerMessage } from './app/customers/handle-customer-message.ts';
 import { handleStaffAction } from './app/staff/handle-staff-action.ts';
 import { handleStaffCommand } from './app/staff/handle-staff-command.ts';
@@ -83,13 +84,14 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
   const ctx: AppContext = {
     db: database.prisma,
     config,
-    calendar: calendarFromConfig(config),
+    ...contextCalendars(config),
     sla: slaFromConfig(config),
     now: opts.now ?? (() => new Date()),
     log,
     outboxChanged: () => outbox?.kick(),
   };
   await syncDirectory(ctx);
+  logCalendarGaps(ctx, findCalendarGaps(ctx));
 
   const senders: Record<string, ChannelSender> = {};
   const stops: (() => Promise<void> | void)[] = [];

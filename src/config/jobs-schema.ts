@@ -50,6 +50,8 @@ export const jobsSchema = z
       .max(60)
       .refine((n) => 60 % n === 0, 'must divide 60 (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30 or 60)')
       .default(15),
+    /** When the daily warning about calendar dates without official holiday data goes to the managers' chat. */
+    calendarWarningAt: clockTime.default('09:00'),
     /** A run made up after downtime later than this says it is late. */
     lateAfterMinutes: z.number().int().min(1).max(1440).default(15),
   })

@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { configSchema, type AppConfig } from './schema.ts';
 import { envSchema, type Env } from './env.ts';
 import { validateCalendar } from '../domain/calendar.ts';
+import { calendarsFromConfig } from './calendars.ts';
 
 export class ConfigError extends Error {
   constructor(
@@ -29,8 +30,13 @@ function describeIssues(error: z.ZodError): string[] {
 export function parseConfig(raw: unknown, source: string): AppConfig {
   const result = configSchema.safeParse(raw);
   if (!result.success) throw new ConfigError(`invalid config in ${source}`, describeIssues(result.error));
-  const calendarProblems = validateCalendar(result.data.calendar);
-  if (calendarProblems.length) throw new ConfigError(`invalid config in ${source}`, calendarProblems.map((p) => `calendar: ${p}`));
+  // The calendars as the bot will use them (with the package's holidays, named ones completed from `calendar`).
+  const { company, named } = calendarsFromConfig(result.data);
+  const calendarProblems = [
+    ...validateCalendar(company).map((p) => `calendar: ${p}`),
+    ...Object.entries(named).flatMap(([name, cal]) => validateCalendar(cal).map((p) => `calendars.${name}: ${p}`)),
+  ];
+  if (calendarProblems.length) throw new ConfigError(`invalid config in ${source}`, calendarProblems);
   return result.data;
 }
 

@@ -27,20 +27,40 @@ const wechatTemplate = z.union([
     .strict(),
 ]);
 
+/**
+ * A business calendar (src/config/calendars.ts turns it into the domain's): working hours and days, and
+ * which days are off or on. China's public holidays and make-up working days (调休) come from the
+ * chinese-days package; `holidays` and `makeUpWorkdays` add days or correct it, and win over it.
+ */
+const workingHours = z.array(z.object({ start: hhmm, end: hhmm }).strict()).min(1);
+const workingDays = z.array(z.number().int().min(1).max(7)).min(1);
+/** 'china': the official holidays and 调休 from the chinese-days package; 'none': no public holidays (e.g. a 24/7 desk). */
+const publicHolidays = z.enum(['china', 'none']);
+const dates = z.array(isoDate);
+/** Years whose holidays you listed yourself before the package had them: the bot stops warning about them. */
+const coveredYears = z.array(z.number().int().min(2000).max(2200));
+const calendarFields = {
+  workingHours,
+  workingDays,
+  publicHolidays: publicHolidays.default('china'),
+  holidays: dates.default([]),
+  makeUpWorkdays: dates.default([]),
+  coveredYears: coveredYears.default([]),
+};
+/** A department's calendar: every field left out is the company calendar's. */
+const namedCalendar = z
+  .object({ workingHours, workingDays, publicHolidays, holidays: dates, makeUpWorkdays: dates, coveredYears })
+  .partial()
+  .strict();
+
 export const configSchema = z
   .object({
     company: z.object({ name: z.string().min(1) }).strict(),
     numberPrefix: z.string().regex(/^[A-Z]{1,6}$/, 'must be 1–6 capital letters, e.g. "TS"').default('TS'),
     defaultLanguage: z.enum(['zh', 'en']).default('zh'),
-    calendar: z
-      .object({
-        timeZone: z.string().default('Asia/Shanghai'),
-        workingHours: z.array(z.object({ start: hhmm, end: hhmm }).strict()).min(1),
-        workingDays: z.array(z.number().int().min(1).max(7)).min(1),
-        holidays: z.array(isoDate).default([]),
-        makeUpWorkdays: z.array(isoDate).default([]),
-      })
-      .strict(),
+    calendar: z.object({ timeZone: z.string().default('Asia/Shanghai'), ...calendarFields }).strict(),
+    /** Other calendars departments may name (`departments[].calendar`); a field left out is the company calendar's. */
+    calendars: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'must be a lower-case name like "saturdays"'), namedCalendar).default({}),
     sla: z
       .object({
         accept: perSeverity,
@@ -59,6 +79,8 @@ export const configSchema = z
             chatId: z.string().min(1),
             supervisor: z.string().min(1).optional(),
             manager: z.string().min(1).optional(),
+            /** A calendar from `calendars` for this department's SLA clocks (default: `calendar`). */
+            calendar: z.string().min(1).optional(),
           })
           .strict(),
       )
@@ -135,6 +157,11 @@ export const configSchema = z
     const dup = (list: string[]) => list.find((v, i) => list.indexOf(v) !== i);
     const dupDept = dup(deptIds);
     if (dupDept) ctx.addIssue({ code: 'custom', path: ['departments'], message: `department id "${dupDept}" is used twice` });
+    const calendarNames = Object.keys(cfg.calendars);
+    cfg.departments.forEach((d, i) => {
+      if (d.calendar && !calendarNames.includes(d.calendar))
+        ctx.addIssue({ code: 'custom', path: ['departments', i, 'calendar'], message: `unknown calendar "${d.calendar}" (known: ${calendarNames.join(', ') || 'none; define it under calendars'})` });
+    });
     const dupCat = dup(cfg.categories.map((c) => c.id));
     if (dupCat) ctx.addIssue({ code: 'custom', path: ['categories'], message: `category id "${dupCat}" is used twice` });
     cfg.categories.forEach((c, i) => {
@@ -157,3 +184,4 @@ export type AppConfig = z.infer<typeof configSchema>;
 export type DepartmentConfig = AppConfig['departments'][number];
 export type CategoryConfig = AppConfig['categories'][number];
 export type StaffConfig = AppConfig['staff'][number];
+export type CalendarConfig = AppConfig['calendar'];

@@ -38,6 +38,11 @@ export interface BusinessCalendar {
   holidays: string[];
   /** 调休: 'YYYY-MM-DD' local dates that are working days even on a weekend */
   makeUpWorkdays: string[];
+  /**
+   * Years whose public holidays and make-up days are known (published and loaded). Absent for a calendar
+   * that follows no public holidays (e.g. 24/7): such a calendar never lacks data.
+   */
+  officialYears?: number[];
 }
 
 export interface WorkingInterval {
@@ -174,6 +179,15 @@ interface Compiled {
 const compiledCache = new WeakMap<BusinessCalendar, { fingerprint: string; compiled: Compiled }>();
 
 function compile(cal: BusinessCalendar): Compiled {
+  // A frozen calendar (see freezeCalendar) cannot change: skip the fingerprint, which costs a JSON
+  // serialisation of every holiday on every call.
+  if (Object.isFrozen(cal)) {
+    const known = compiledCache.get(cal);
+    if (known) return known.compiled;
+    const compiled = compileUncached(cal);
+    compiledCache.set(cal, { fingerprint: '', compiled });
+    return compiled;
+  }
   const fingerprint = JSON.stringify(cal);
   const cached = compiledCache.get(cal);
   if (cached?.fingerprint === fingerprint) return cached.compiled;
@@ -405,4 +419,29 @@ export function addWorkingDays(start: Date, days: number, cal: BusinessCalendar)
     emptyDays = 0;
     if (++counted === days) return new Date(ivs[ivs.length - 1][1]);
   }
+}
+
+/** The calendar and its lists frozen, so its compiled form is reused without checking for changes. */
+export function freezeCalendar(cal: BusinessCalendar): BusinessCalendar {
+  for (const list of [cal.workingHours, cal.workingDays, cal.holidays, cal.makeUpWorkdays, cal.officialYears]) if (list) Object.freeze(list);
+  cal.workingHours.forEach((iv) => Object.freeze(iv));
+  return Object.freeze(cal);
+}
+
+/**
+ * Local dates from the local date of `from` through `days` days later whose year has no known public
+ * holidays (`officialYears`): deadlines on them would be computed as if there were no holidays.
+ * Empty for a calendar without `officialYears` (it follows no public holidays).
+ */
+export function datesWithoutOfficialData(from: Date, days: number, cal: BusinessCalendar): string[] {
+  assertDate(from, 'from');
+  if (!cal.officialYears) return [];
+  const known = new Set(cal.officialYears);
+  const first = localDayNumber(from, compile(cal));
+  const out: string[] = [];
+  for (let day = first; day <= first + days; day++) {
+    const iso = dayNumberToIso(day);
+    if (!known.has(Number(iso.slice(0, 4)))) out.push(iso);
+  }
+  return out;
 }

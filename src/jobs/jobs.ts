@@ -1,6 +1,7 @@
 /**
  * The bot's scheduled jobs, from the config (`jobs:`): the SLA sweep, the weekly digest, the monthly
- * summary, the unfinished ledger, and closing complaints whose rating request went unanswered. Each
+ * summary, the unfinished ledger, closing complaints whose rating request went unanswered, and the daily
+ * warning about calendar dates without official holiday data. Each
  * only calls a use case with its slot.
  */
 import type { AppContext } from '../app/shared/context.ts';
@@ -10,6 +11,7 @@ import { sendWeeklyDigest, WEEKLY_DIGEST_JOB } from '../app/reports/send-weekly-
 import { MONTHLY_SUMMARY_JOB, sendMonthlySummary } from '../app/reports/send-monthly-summary.ts';
 import { sendUnfinishedLedger, UNFINISHED_LEDGER_JOB } from '../app/reports/send-unfinished-ledger.ts';
 import { closeUnratedComplaints, nextUnratedCloseAt } from '../app/complaints/close-unrated-complaints.ts';
+import { CALENDAR_WARNING_JOB, warnAboutCalendarGaps } from '../app/sla/warn-about-calendar-gaps.ts';
 import type { JobDefinition } from './scheduler.ts';
 
 export const SLA_SWEEP_JOB = 'sla-sweep';
@@ -67,6 +69,13 @@ export function botJobs(ctx: AppContext): JobDefinition[] {
         if (slot.scheduledAt.getUTCMinutes() === 0) await pruneJobSlots(ctx.db, CLOSE_UNRATED_JOB, new Date(slot.scheduledAt.getTime() - KEEP_SWEEP_SLOTS_MS));
         return result;
       },
+    },
+    {
+      name: CALENDAR_WARNING_JOB,
+      schedule: { kind: 'daily', at: j.calendarWarningAt },
+      // Runs at every start too (the log line); the slot claim keeps the chat message to once a day.
+      catchUp: false,
+      run: (slot) => warnAboutCalendarGaps(ctx, { slot }),
     },
   ];
 }

@@ -6,6 +6,8 @@ import { DateTime } from 'luxon';
 
 export type Schedule =
   | { kind: 'every'; minutes: number }
+  /** `at` 'HH:mm' local, every day */
+  | { kind: 'daily'; at: string }
   /** ISO weekday 1 = Monday … 7 = Sunday; `at` 'HH:mm' local */
   | { kind: 'weekly'; weekday: number; at: string }
   | { kind: 'monthly'; dayOfMonth: number; at: string };
@@ -19,6 +21,7 @@ function hhmm(at: string): { hour: number; minute: number } {
 export function cronExpression(s: Schedule): string {
   if (s.kind === 'every') return s.minutes === 1 ? '* * * * *' : s.minutes === 60 ? '0 * * * *' : `*/${s.minutes} * * * *`;
   const { hour, minute } = hhmm(s.at);
+  if (s.kind === 'daily') return `${minute} ${hour} * * *`;
   if (s.kind === 'weekly') return `${minute} ${hour} * * ${s.weekday % 7}`;
   return `${minute} ${hour} ${s.dayOfMonth} * *`;
 }
@@ -32,6 +35,10 @@ export function lastSlotAt(s: Schedule, now: Date, timeZone: string): Date {
   }
   const { hour, minute } = hhmm(s.at);
   const time = { hour, minute, second: 0, millisecond: 0 };
+  if (s.kind === 'daily') {
+    const slot = local.set(time);
+    return (slot > local ? local.minus({ days: 1 }).set(time) : slot).toJSDate();
+  }
   if (s.kind === 'weekly') {
     let slot = local.set({ weekday: s.weekday as 1 | 2 | 3 | 4 | 5 | 6 | 7, ...time });
     if (slot > local) slot = slot.minus({ weeks: 1 }).set(time);
@@ -48,5 +55,6 @@ export function nextSlotAt(s: Schedule, now: Date, timeZone: string): Date {
   if (s.kind === 'every') return last.plus({ minutes: s.minutes }).toJSDate();
   const { hour, minute } = hhmm(s.at);
   const time = { hour, minute, second: 0, millisecond: 0 };
+  if (s.kind === 'daily') return last.plus({ days: 1 }).set(time).toJSDate();
   return (s.kind === 'weekly' ? last.plus({ weeks: 1 }).set(time) : last.plus({ months: 1 }).set({ day: s.dayOfMonth, ...time })).toJSDate();
 }

@@ -4,7 +4,7 @@ import { loadConfigFile } from '../../src/config/load.ts';
 import type { AppConfig } from '../../src/config/schema.ts';
 import type { AppContext } from '../../src/app/shared/context.ts';
 import type { Database } from '../../src/store/database.ts';
-import { calendarFromConfig, slaFromConfig } from '../../src/app/shared/policy.ts';
+import { contextCalendars, slaFromConfig } from '../../src/app/shared/policy.ts';
 import { syncDirectory } from '../../src/app/shared/sync-directory.ts';
 import { createLogger } from '../../src/logger.ts';
 
@@ -22,12 +22,11 @@ export class TestClock {
   }
 }
 
-export async function testContext(database: Database, clock = new TestClock(new Date('2026-11-23T02:00:00Z'))): Promise<AppContext & { clock: TestClock }> {
-  const config = exampleConfig();
+export async function testContext(database: Database, clock = new TestClock(new Date('2026-11-23T02:00:00Z')), config: AppConfig = exampleConfig()): Promise<AppContext & { clock: TestClock }> {
   const ctx = {
     db: database.prisma,
     config,
-    calendar: calendarFromConfig(config),
+    ...contextCalendars(config),
     sla: slaFromConfig(config),
     now: clock.now,
     log: createLogger('silent'),

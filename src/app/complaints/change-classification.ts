@@ -23,12 +23,12 @@ export async function changeClassification(ctx: AppContext, tx: Tx, opts: { comp
   const deadlines = reclassifyDeadlines({
     severity,
     policy: ctx.sla,
-    calendar: ctx.calendar,
+    calendar: ctx.calendarFor(current.departmentId),
     clockStartAt: current.clockStartAt,
     intakeDueAt: current.intakeDueAt,
     pausedMinutes: current.pausedMinutes,
     extensionMinutes: current.extensionMinutes,
-    acceptClockStartAt: transfer ? nextWorkingInstant(transfer.at, ctx.calendar) : undefined,
+    acceptClockStartAt: transfer ? nextWorkingInstant(transfer.at, ctx.calendarFor(current.departmentId)) : undefined,
   });
   const categoryConfig = ctx.config.categories.find((c) => c.id === category)!;
   const categoryName = typeof categoryConfig.name === 'string' ? categoryConfig.name : categoryConfig.name[ctx.config.defaultLanguage];

@@ -17,7 +17,7 @@ export async function extendComplaintDeadline(ctx: AppContext, tx: Tx, opts: { c
   if (current.deadlineExtended) throw new AppError('INVALID_INPUT', 'already extended', { field: 'extension', reason: 'alreadyExtended' });
   const option = requireChoice(opts.extension, 'extension', EXTENSION_OPTIONS);
   const reason = requireText(opts.reason, 'reason', TEXT_LIMITS.reason);
-  const { resolveDueAt, addedMinutes } = extendResolveDue(current.resolveDueAt, option, ctx.calendar);
+  const { resolveDueAt, addedMinutes } = extendResolveDue(current.resolveDueAt, option, ctx.calendarFor(current.departmentId));
   const tz = ctx.calendar.timeZone;
   if (resolveDueAt.getTime() > current.hardLimitAt.getTime())
     throw new AppError('INVALID_INPUT', 'beyond the hard limit', { field: 'extension', reason: 'beyondHardLimit', hardLimit: formatLocalTime(current.hardLimitAt, tz) });

@@ -95,7 +95,7 @@ export async function fileComplaint(ctx: AppContext, tx: Tx, input: FileComplain
   const customer = input.customer?.id === input.customerId ? input.customer : await tx.customer.findUniqueOrThrow({ where: { id: input.customerId } });
   const registeredAt = ctx.now();
   const severity: Severity = category.severity;
-  const deadlines = computeDeadlines({ registeredAt, severity, policy: ctx.sla, calendar: ctx.calendar });
+  const deadlines = computeDeadlines({ registeredAt, severity, policy: ctx.sla, calendar: ctx.calendarFor(department.id) });
   const day = DateTime.fromJSDate(registeredAt).setZone(ctx.calendar.timeZone).toFormat('yyyyLLdd');
   const number = formatComplaintNumber(ctx.config.numberPrefix, day, await nextSequence(tx, day));
 

@@ -32,7 +32,7 @@ export async function rateComplaint(ctx: AppContext, tx: Tx, input: { complaintI
     action: low ? 'reopen' : 'close',
     actor: customerActor(customer),
     at,
-    data: { ...rated, ...(low ? reopenedFields(ctx, complaint.severity as Severity, at) : { closedAt: at, closeReason: 'rated' }) },
+    data: { ...rated, ...(low ? reopenedFields(ctx, complaint.severity as Severity, at, complaint.departmentId) : { closedAt: at, closeReason: 'rated' }) },
     details: { rating: input.rating, ...(low ? { previousResolution: complaint.resolution } : {}) },
   });
   if (low) {

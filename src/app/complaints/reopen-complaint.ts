@@ -14,7 +14,8 @@ import { requireText, TEXT_LIMITS } from '../staff/staff-input.ts';
 export const RECONTACT_WITHIN_MS = 48 * 3600_000;
 
 /** What reopening resets, whoever reopens: the resolution goes, contact again within 48 h, the resolve clock restarts. */
-export function reopenedFields(ctx: AppContext, severity: Severity, at: Date) {
+export function reopenedFields(ctx: AppContext, severity: Severity, at: Date, departmentId: string) {
+  const calendar = ctx.calendarFor(departmentId);
   return {
     resolvedAt: null,
     resolution: null,
@@ -27,7 +28,7 @@ export function reopenedFields(ctx: AppContext, severity: Severity, at: Date) {
     pausedAt: null,
     firstReplyAt: null,
     firstReplyDueAt: new Date(at.getTime() + RECONTACT_WITHIN_MS),
-    resolveDueAt: addBusinessMinutes(nextWorkingInstant(at, ctx.calendar), ctx.sla.clocks[severity].resolve, ctx.calendar),
+    resolveDueAt: addBusinessMinutes(nextWorkingInstant(at, calendar), ctx.sla.clocks[severity].resolve, calendar),
   };
 }
 
@@ -40,7 +41,7 @@ export async function reopenComplaint(ctx: AppContext, tx: Tx, opts: { complaint
     action: 'reopen',
     actor: opts.actor,
     at,
-    data: reopenedFields(ctx, current.severity as Severity, at),
+    data: reopenedFields(ctx, current.severity as Severity, at, current.departmentId),
     details: { reason, previousResolution: current.resolution },
   });
   await notifyCustomer(ctx, tx, before, 'staffNotice.reopened', { number: before.number }, at);

@@ -21,7 +21,7 @@ export async function transferComplaint(ctx: AppContext, tx: Tx, opts: { complai
   const to = ctx.config.departments.find((d) => d.id === departmentId)!;
   const from = ctx.config.departments.find((d) => d.id === current.departmentId);
   const at = ctx.now();
-  const { acceptDueAt } = computeDeadlines({ registeredAt: at, severity: current.severity as Severity, policy: ctx.sla, calendar: ctx.calendar });
+  const { acceptDueAt } = computeDeadlines({ registeredAt: at, severity: current.severity as Severity, policy: ctx.sla, calendar: ctx.calendarFor(to.id) });
   const { before } = await changeStatus(tx, {
     complaintId: current.id,
     action: 'transfer',

@@ -51,7 +51,7 @@ export async function relayCustomerMessage(s: CustomerSession): Promise<boolean>
   const answering = complaint.status === 'waiting_customer';
   if (answering) {
     const resumed = complaint.pausedAt
-      ? resumeAfterPause({ pausedAt: complaint.pausedAt, now: at, resolveDueAt: complaint.resolveDueAt, hardLimitAt: complaint.hardLimitAt, calendar: ctx.calendar })
+      ? resumeAfterPause({ pausedAt: complaint.pausedAt, now: at, resolveDueAt: complaint.resolveDueAt, hardLimitAt: complaint.hardLimitAt, calendar: ctx.calendarFor(complaint.departmentId) })
       : null;
     await changeStatus(tx, {
       complaintId: complaint.id,

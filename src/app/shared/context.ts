@@ -8,7 +8,10 @@ import type { Logger } from '../../logger.ts';
 export interface AppContext {
   db: Db;
   config: AppConfig;
+  /** The company's calendar: its time zone is everyone's. */
   calendar: BusinessCalendar;
+  /** The calendar of a department's SLA clocks (config `departments[].calendar`, else the company's). */
+  calendarFor: (departmentId: string) => BusinessCalendar;
   sla: SlaPolicy;
   now: () => Date;
   log: Logger;

@@ -1,5 +1,6 @@
 /** Turns the validated config into the domain's calendar and SLA policy. */
 import type { AppConfig } from '../../config/schema.ts';
+import { calendarsFromConfig } from '../../config/calendars.ts';
 import type { BusinessCalendar } from '../../domain/calendar.ts';
 import { parseDuration, type SlaPolicy, type Severity } from '../../domain/sla.ts';
 
@@ -9,9 +10,18 @@ function minutes(text: string): number {
   return value;
 }
 
+/** The company's calendar, with China's public holidays from the package unless the config says none (src/config/calendars.ts). */
 export function calendarFromConfig(config: AppConfig): BusinessCalendar {
-  const c = config.calendar;
-  return { timeZone: c.timeZone, workingHours: c.workingHours, workingDays: c.workingDays, holidays: c.holidays, makeUpWorkdays: c.makeUpWorkdays };
+  return calendarsFromConfig(config).company;
+}
+
+/**
+ * The calendars of the app context: `calendar`, the company's (its time zone is everyone's), and
+ * `calendarFor`, each department's for its complaints' SLA clocks (the one it names, else the company's).
+ */
+export function contextCalendars(config: AppConfig): { calendar: BusinessCalendar; calendarFor: (departmentId: string) => BusinessCalendar } {
+  const { company, forDepartment } = calendarsFromConfig(config);
+  return { calendar: company, calendarFor: forDepartment };
 }
 
 export function slaFromConfig(config: AppConfig): SlaPolicy {

@@ -26,7 +26,7 @@ export async function escalateOverdueComplaint(ctx: AppContext, tx: Tx, complain
 
   const lang = ctx.config.defaultLanguage;
   const tier = complaint.escalationTier + 1;
-  const dueAt = tierDueAt(tier, now, clockRulesFromConfig(ctx.config), ctx.calendar);
+  const dueAt = tierDueAt(tier, now, clockRulesFromConfig(ctx.config), ctx.calendarFor(complaint.departmentId));
   const time = (d: Date) => formatLocalTime(d, ctx.calendar.timeZone);
   const earliest = fresh.reduce((a, b) => (a.dueAt.getTime() <= b.dueAt.getTime() ? a : b));
   // Say what happens when the new tier's own time runs out: the next tier is called, or (at the top) nobody is.

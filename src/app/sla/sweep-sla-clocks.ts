@@ -111,7 +111,7 @@ async function sweepOne(ctx: AppContext, tx: Tx, id: number, now: Date, rules: C
       facts = await loadClockFacts(tx, complaint);
       sent = await sentKeys(tx, id);
     }
-    const plan = planSla({ facts, sent, now, rules, calendar: ctx.calendar, memo });
+    const plan = planSla({ facts, sent, now, rules, calendar: ctx.calendarFor(complaint.departmentId), memo });
     if (plan.steps.length === 0) {
       await schedule(tx, id, plan.nextDueAt, plan.clocks);
       return;

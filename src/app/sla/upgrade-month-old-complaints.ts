@@ -25,12 +25,12 @@ export async function upgradeMonthOldComplaint(ctx: AppContext, tx: Tx, complain
   const deadlines = reclassifyDeadlines({
     severity: 'major',
     policy: ctx.sla,
-    calendar: ctx.calendar,
+    calendar: ctx.calendarFor(complaint.departmentId),
     clockStartAt: complaint.clockStartAt,
     intakeDueAt: complaint.intakeDueAt,
     pausedMinutes: complaint.pausedMinutes,
     extensionMinutes: complaint.extensionMinutes,
-    acceptClockStartAt: transfer ? nextWorkingInstant(transfer.at, ctx.calendar) : undefined,
+    acceptClockStartAt: transfer ? nextWorkingInstant(transfer.at, ctx.calendarFor(complaint.departmentId)) : undefined,
   });
   const { before } = await changeStatus(tx, {
     complaintId: complaint.id,
