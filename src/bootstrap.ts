@@ -23,6 +23,9 @@ import { recordInboundEvent } from './app/shared/record-inbound-event.ts';
 import { OutboxWorker, type ChannelSender } from './delivery/outbox-worker.ts';
 import { customerSender, feishuSender, type CustomerPorts } from './delivery/senders.ts';
 import { closeHttpServer, startHttpServer, type Route } from './http/server.ts';
+import { HttpRefusal } from './http/body.ts';
+import { checkReadiness, type ReadinessProbe, type ReadinessReport } from './http/readiness.ts';
+import { BotMetrics } from './metrics/bot-metrics.ts';
 import { t, languageFromCode, type Language } from './i18n/index.ts';
 import { renderComplaintCard } from '../cards/complaint-card.ts';
 // Channels' SDKs (grammY, the Lark SDK, Wechaty) are imported when their channel is configured, not here.
@@ -75,20 +78,36 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
   // the channels start; until the bot is up, health answers 503 "starting".
   const routes: Record<string, Route> = { ...opts.routes };
   let health: (() => Promise<{ ok: boolean } & Record<string, unknown>>) | undefined;
-  const server: Server = await startHttpServer({ port: env.PORT, routes, log, health: async () => (health ? health() : { ok: false, starting: true }) });
+  let ready: (() => Promise<ReadinessReport>) | undefined;
+  let scrape: (() => Promise<{ contentType: string; body: string }>) | undefined;
+  const server: Server = await startHttpServer({
+    port: env.PORT,
+    routes,
+    log,
+    health: async () => (health ? health() : { ok: false, starting: true }),
+    ready: async () => (ready ? ready() : { ok: false, starting: true }),
+    metrics: async () => {
+      if (!scrape) throw new HttpRefusal(503, 'starting');
+      return scrape();
+    },
+  });
   const database = await openDatabase({ url: env.DATABASE_URL, dataDir: opts.pgliteDir ?? path.join(env.DATA_DIR, 'pglite') });
   const applied = await database.migrate();
   log.info({ database: database.kind, applied }, applied.length ? 'database migrated' : 'database schema up to date');
 
   let outbox: OutboxWorker | undefined;
+  const now = opts.now ?? (() => new Date());
+  // Prometheus series of this bot (its own registry: tests start several bots in one process).
+  const metrics = new BotMetrics(database.prisma, { log, now });
   const ctx: AppContext = {
     db: database.prisma,
     config,
     ...contextCalendars(config),
     sla: slaFromConfig(config),
-    now: opts.now ?? (() => new Date()),
+    now,
     log,
     outboxChanged: () => outbox?.kick(),
+    metrics,
   };
   await syncDirectory(ctx);
   logCalendarGaps(ctx, findCalendarGaps(ctx));
@@ -96,6 +115,15 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
   const senders: Record<string, ChannelSender> = {};
   const stops: (() => Promise<void> | void)[] = [];
   const off: string[] = [];
+  // What /readyz asks: the database and every enabled channel (each adapter's ready()).
+  const probes: Record<string, ReadinessProbe> = {
+    database: {
+      ready: async () => {
+        await database.prisma.$queryRaw`SELECT 1`;
+        return { ok: true, detail: database.kind };
+      },
+    },
+  };
   // Filled in as the customer channels start; the Feishu sender fetches customers' photos through them.
   const customerPorts: CustomerPorts = {};
 
@@ -107,11 +135,15 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
       apiRoot: env.TELEGRAM_API_ROOT,
       webhook: env.TELEGRAM_WEBHOOK_URL && env.TELEGRAM_WEBHOOK_SECRET ? { url: env.TELEGRAM_WEBHOOK_URL, secret: env.TELEGRAM_WEBHOOK_SECRET } : undefined,
       log: log.child({ channel: 'telegram' }),
-      onMessage: (inbound) => handleCustomerMessage(ctx, inbound),
+      onMessage: (inbound) => {
+        metrics.inbound('telegram', 'message');
+        return handleCustomerMessage(ctx, inbound);
+      },
       errorText: (inbound) => t(languageFromCode(inbound.languageCode) ?? config.defaultLanguage, 'customer.error'),
     });
     senders.telegram = customerSender(telegram);
     customerPorts.telegram = telegram;
+    probes.telegram = telegram;
     if (telegram.webhookPath) routes[telegram.webhookPath] = (req, res) => telegram!.handleWebhook(req, res);
   } else off.push('Telegram is off: set TELEGRAM_BOT_TOKEN (and optionally TELEGRAM_WEBHOOK_URL + TELEGRAM_WEBHOOK_SECRET) to turn it on');
 
@@ -121,7 +153,7 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
     feishu = new FeishuClient({ appId: env.FEISHU_APP_ID, appSecret: env.FEISHU_APP_SECRET, domain: env.FEISHU_DOMAIN });
     senders.feishu = feishuSender(feishu, database.prisma, config, { customers: customerPorts });
     const lang: Language = config.defaultLanguage;
-    const onCardAction = createCardActionHandler({
+    const answerCardAction = createCardActionHandler({
       handle: (input) => handleStaffAction(ctx, input),
       renderCard: async (id, messageId) => {
         const view = await loadComplaintView(database.prisma, config, id, { messageId });
@@ -133,8 +165,17 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
       },
       texts: { badRequest: t(lang, 'staff.toast.badRequest'), error: t(lang, 'staff.toast.error'), processing: t(lang, 'staff.toast.processing') },
       log: log.child({ channel: 'feishu' }),
+      observe: (seconds, outcome) => metrics.cardAnswer(seconds, outcome),
     });
-    const onMessage = createStaffMessageHandler({ handle: (input) => handleStaffCommand(ctx, input), log: log.child({ channel: 'feishu' }) });
+    const onCardAction: typeof answerCardAction = (raw) => {
+      metrics.inbound('feishu', 'card_action');
+      return answerCardAction(raw);
+    };
+    const handleStaffMessage = createStaffMessageHandler({ handle: (input) => handleStaffCommand(ctx, input), log: log.child({ channel: 'feishu' }) });
+    const onMessage: typeof handleStaffMessage = (event) => {
+      metrics.inbound('feishu', 'message');
+      return handleStaffMessage(event);
+    };
     if (env.FEISHU_EVENT_MODE === 'http') {
       routes[FEISHU_CALLBACK_PATH] = createFeishuHttpHandler({
         encryptKey: env.FEISHU_ENCRYPT_KEY!,
@@ -146,10 +187,12 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
         now: ctx.now,
       });
       log.info({ path: FEISHU_CALLBACK_PATH }, 'Feishu: card callbacks over HTTP');
+      probes.feishu = { ready: () => ({ ok: true, detail: 'http callbacks' }) };
     } else {
       const { FeishuLongConnection } = await import('../adapters/feishu/long-connection.ts');
       const ws = new FeishuLongConnection({ appId: env.FEISHU_APP_ID, appSecret: env.FEISHU_APP_SECRET, domain: env.FEISHU_DOMAIN, onCardAction, onMessage, log: log.child({ channel: 'feishu' }) });
       await ws.start();
+      probes.feishu = ws;
       stops.push(() => ws.stop());
     }
   } else off.push('Feishu is off: set FEISHU_APP_ID and FEISHU_APP_SECRET (FEISHU_EVENT_MODE=http also needs FEISHU_ENCRYPT_KEY) to turn it on');
@@ -178,10 +221,13 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
       log: wechatLog,
     });
     routes[WECHAT_OA_PATH] = (req, res) => oa.handle(req, res);
+    probes.wechat = api;
     wechatTransport = oa;
   } else if (env.WECHATY_PUPPET) {
     const { WechatyTransport } = await import('../adapters/wechat/wechaty-transport.ts');
-    wechatTransport = new WechatyTransport({ puppet: env.WECHATY_PUPPET, token: env.WECHATY_PUPPET_TOKEN, sessionName: path.join(env.DATA_DIR, 'wechaty'), log: wechatLog });
+    const wechaty = new WechatyTransport({ puppet: env.WECHATY_PUPPET, token: env.WECHATY_PUPPET_TOKEN, sessionName: path.join(env.DATA_DIR, 'wechaty'), log: wechatLog });
+    probes.wechat = wechaty;
+    wechatTransport = wechaty;
   } else
     off.push(
       'WeChat is off: set WECHAT_OA_APP_ID, WECHAT_OA_APP_SECRET and WECHAT_OA_TOKEN (plus WECHAT_OA_AES_KEY for safe mode) for an official account, or WECHATY_PUPPET (and WECHATY_PUPPET_TOKEN) for a Wechaty puppet',
@@ -193,7 +239,10 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
       config,
       log: wechatLog,
       now: ctx.now,
-      onMessage: (inbound) => handleCustomerMessage(ctx, inbound),
+      onMessage: (inbound) => {
+        metrics.inbound('wechat', 'message');
+        return handleCustomerMessage(ctx, inbound);
+      },
       errorText: () => t(config.defaultLanguage, 'customer.error'),
       outboxChanged: () => ctx.outboxChanged(),
     });
@@ -203,7 +252,7 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
     stops.push(() => wechat!.stop());
   }
 
-  outbox = new OutboxWorker({ db: database.prisma, senders, log: log.child({ part: 'outbox' }), now: ctx.now, pollMs: opts.outboxPollMs ?? 1000 });
+  outbox = new OutboxWorker({ db: database.prisma, senders, log: log.child({ part: 'outbox' }), now: ctx.now, pollMs: opts.outboxPollMs ?? 1000, metrics });
   outbox.start();
 
   // Scheduled jobs (src/jobs): every slot runs once across instances; a slot missed while down is made up now.
@@ -213,16 +262,10 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
     stops.push(() => scheduler.stop());
   }
 
-  health = async () => {
-    try {
-      await database.prisma.$queryRaw`SELECT 1`;
-      const failed = await database.prisma.outboxMessage.count({ where: { status: 'failed' } });
-      const pending = await database.prisma.outboxMessage.count({ where: { status: { in: ['pending', 'sending'] } } });
-      return { ok: true, database: database.kind, channels: { telegram: Boolean(telegram), feishu: Boolean(feishu), wechat: wechat?.transport.kind ?? false }, outbox: { pending, failed } };
-    } catch (error) {
-      return { ok: false, error: String(error) };
-    }
-  };
+  // Alive: answers without touching the database (a liveness probe must not restart a bot whose database is down).
+  health = async () => ({ ok: true, database: database.kind, channels: { telegram: Boolean(telegram), feishu: Boolean(feishu), wechat: wechat?.transport.kind ?? false } });
+  ready = () => checkReadiness(probes);
+  scrape = () => metrics.scrape();
 
   const port = (server.address() as AddressInfo).port;
 

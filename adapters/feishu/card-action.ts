@@ -35,16 +35,21 @@ export interface CardActionDeps {
   log: Logger;
   /** Feishu waits 3 s; answer before that. */
   answerWithinMs?: number;
+  /** Told how long each answer took and how it ended (the /metrics latency histogram). */
+  observe?: (seconds: number, outcome: 'answered' | 'late' | 'refused' | 'error') => void;
 }
 
 export function createCardActionHandler(deps: CardActionDeps) {
   const limit = deps.answerWithinMs ?? 2500;
   return async function onCardAction(raw: unknown): Promise<CardCallbackResponse> {
+    const started = performance.now();
+    const observe = (outcome: 'answered' | 'late' | 'refused' | 'error') => deps.observe?.((performance.now() - started) / 1000, outcome);
     const event = cardEventSchema.safeParse(raw);
     const parsed = event.success ? parseCardAction(event.data.action.value, event.data.action.form_value) : undefined;
     if (!event.success || !parsed?.ok) {
       const problem = event.success ? (parsed && !parsed.ok ? parsed.problem : '') : event.error.issues[0]?.message;
       deps.log.warn({ problem, operator: event.success ? event.data.operator.open_id : undefined }, 'Feishu: refused a card action with an invalid value');
+      observe('refused');
       return { toast: { type: 'error', content: deps.texts.badRequest } };
     }
     const e = event.data;
@@ -64,12 +69,17 @@ export function createCardActionHandler(deps: CardActionDeps) {
     const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), limit)));
     try {
       const answer = await Promise.race([work, late]);
-      if (answer !== 'late') return answer;
+      if (answer !== 'late') {
+        observe('answered');
+        return answer;
+      }
       deps.log.warn({ complaintId: input.complaintId }, 'Feishu: card action took too long; answering now, redrawing later');
       work.then(() => deps.refreshLater(input.complaintId)).catch(() => {});
+      observe('late');
       return { toast: { type: 'info', content: deps.texts.processing } };
     } catch (error) {
       deps.log.error({ err: error, complaintId: input.complaintId }, 'Feishu: card action failed');
+      observe('error');
       return { toast: { type: 'error', content: deps.texts.error } };
     } finally {
       clearTimeout(timer);

@@ -125,14 +125,14 @@ export class FeishuClient implements StaffChannelPort {
       if (code !== undefined && TOKEN_INVALID.has(code) && !retried) return this.retryWithNewToken(method, fn);
       if (status === 429 || code === RATE_LIMITED) {
         const reset = Number(e.response?.headers?.['x-ogw-ratelimit-reset'] ?? 1);
-        return Promise.reject(new PlatformError('feishu', method, `rate limited (${code ?? status})`, { retryable: true, retryAfterMs: Math.max(1, reset) * 1000, cause: error }));
+        return Promise.reject(new PlatformError('feishu', method, `rate limited (${code ?? status})`, { retryable: true, retryAfterMs: Math.max(1, reset) * 1000, rateLimited: true, cause: error }));
       }
       const retryable = status === undefined || status >= 500;
       throw new PlatformError('feishu', method, `HTTP ${status ?? 'error'} ${code ?? ''} ${e.response?.data?.msg ?? e.message ?? ''}`.trim(), { retryable, code, cause: error });
     }
     if (res.code && res.code !== 0) {
       if (TOKEN_INVALID.has(res.code) && !retried) return this.retryWithNewToken(method, fn);
-      if (res.code === RATE_LIMITED) throw new PlatformError('feishu', method, 'rate limited', { retryable: true, retryAfterMs: 1000 });
+      if (res.code === RATE_LIMITED) throw new PlatformError('feishu', method, 'rate limited', { retryable: true, retryAfterMs: 1000, rateLimited: true });
       throw new PlatformError('feishu', method, `code ${res.code}: ${res.msg ?? ''}`, { retryable: false, code: res.code });
     }
     return res;

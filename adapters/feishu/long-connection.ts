@@ -32,6 +32,12 @@ export class FeishuLongConnection {
     this.opts.log.info('Feishu: long connection started');
   }
 
+  /** For /readyz: the SDK's WebSocket is open (not connecting, reconnecting or given up). */
+  ready(): { ok: boolean; detail?: string } {
+    const state = this.client?.getConnectionStatus().state ?? 'not started';
+    return state === 'connected' ? { ok: true, detail: 'long connection open' } : { ok: false, detail: `long connection ${state}` };
+  }
+
   stop(): void {
     this.client?.close({ force: true });
   }

@@ -73,6 +73,13 @@ export class TelegramChannel implements CustomerChannelPort {
     this.polling.catch((error: unknown) => this.opts.log.error({ err: error }, 'Telegram polling stopped with an error'));
   }
 
+  /** For /readyz: the webhook is set, or the long-polling loop is running (it ends on a 409 or a fatal error). */
+  ready(): { ok: boolean; detail?: string } {
+    if (this.opts.webhook) return this.webhookHandler ? { ok: true, detail: 'webhook set' } : { ok: false, detail: 'webhook not set yet' };
+    if (!this.polling) return { ok: false, detail: 'not started' };
+    return this.bot.isRunning() ? { ok: true, detail: 'long polling' } : { ok: false, detail: 'long polling stopped' };
+  }
+
   async stop(): Promise<void> {
     if (this.bot.isRunning()) await this.bot.stop();
     await this.polling?.catch(() => {});
@@ -197,7 +204,7 @@ const TELEGRAM_MAX_TEXT = 4096;
 function toPlatformError(method: string, error: unknown): PlatformError {
   if (error instanceof GrammyError) {
     const retryAfter = error.parameters.retry_after;
-    if (error.error_code === 429) return new PlatformError('telegram', method, error.description, { retryable: true, retryAfterMs: (retryAfter ?? 1) * 1000, cause: error });
+    if (error.error_code === 429) return new PlatformError('telegram', method, error.description, { retryable: true, retryAfterMs: (retryAfter ?? 1) * 1000, rateLimited: true, cause: error });
     // 400 bad request, 403 blocked by the user: sending again will not help
     return new PlatformError('telegram', method, error.description, { retryable: error.error_code >= 500, cause: error });
   }

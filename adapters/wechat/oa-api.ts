@@ -47,6 +47,7 @@ interface WechatReply {
 export class OfficialAccountApi {
   private cached: StoredToken | undefined;
   private refreshing: Promise<StoredToken> | undefined;
+  private tokenFailure: { until: number; detail: string } | undefined;
   /** Token fetches from WeChat by this instance (WeChat allows 2,000 a day). */
   tokenFetches = 0;
 
@@ -84,6 +85,24 @@ export class OfficialAccountApi {
     }
     this.opts.log.info({ expiresIn }, 'WeChat access token fetched');
     return { token, expiresAt: new Date(this.opts.now().getTime() + expiresIn * 1000) };
+  }
+
+  /**
+   * For /readyz: an access token is obtainable (cached, or fetched now). A failure is remembered for
+   * 30 s, so a probe every few seconds does not spend WeChat's 2,000 token fetches a day.
+   */
+  async ready(): Promise<{ ok: boolean; detail?: string }> {
+    const now = this.opts.now().getTime();
+    if (this.tokenFailure && now < this.tokenFailure.until) return { ok: false, detail: this.tokenFailure.detail };
+    try {
+      await this.accessToken();
+      this.tokenFailure = undefined;
+      return { ok: true, detail: 'access token obtainable' };
+    } catch (error) {
+      const detail = `no access token: ${error instanceof Error ? error.message : String(error)}`;
+      this.tokenFailure = { until: now + 30_000, detail };
+      return { ok: false, detail };
+    }
   }
 
   /** Sends a customer-service text (counts against the customer's 48-hour window). */
@@ -126,7 +145,7 @@ export class OfficialAccountApi {
       throw new PlatformError('wechat', method, `network: ${error instanceof Error ? error.message : String(error)}`, { retryable: true, cause: error });
     }
     const text = await response.text().catch(() => '');
-    if (!response.ok) throw new PlatformError('wechat', method, `HTTP ${response.status}`, { retryable: response.status >= 500 || response.status === 429 });
+    if (!response.ok) throw new PlatformError('wechat', method, `HTTP ${response.status}`, { retryable: response.status >= 500 || response.status === 429, rateLimited: response.status === 429 });
     try {
       const parsed = JSON.parse(text) as unknown;
       if (typeof parsed === 'object' && parsed !== null) return parsed as WechatReply;
@@ -139,7 +158,7 @@ export class OfficialAccountApi {
 
 function toApiError(method: string, errcode: number, errmsg: string): WechatApiError {
   if (WINDOW_CLOSED.has(errcode)) return new WechatApiError(method, errcode, errmsg, { retryable: false, hold: true });
-  if (errcode in TRY_LATER) return new WechatApiError(method, errcode, errmsg, { retryable: true, retryAfterMs: TRY_LATER[errcode] });
+  if (errcode in TRY_LATER) return new WechatApiError(method, errcode, errmsg, { retryable: true, retryAfterMs: TRY_LATER[errcode], rateLimited: errcode !== -1 });
   if (TOKEN_REJECTED.has(errcode)) return new WechatApiError(method, errcode, errmsg, { retryable: true, retryAfterMs: 5_000 });
   // 40003 wrong openid, 43004 unfollowed, 40037 wrong template id, 45002 too long…: sending again will not help
   return new WechatApiError(method, errcode, errmsg, { retryable: false });

@@ -44,6 +44,11 @@ export class WechatyTransport implements WechatTransport {
     return this.loggedIn;
   }
 
+  /** For /readyz: the puppet is logged in (before that nothing can be sent or received). */
+  ready(): { ok: boolean; detail?: string } {
+    return this.loggedIn ? { ok: true, detail: 'wechaty logged in' } : { ok: false, detail: 'wechaty puppet not logged in' };
+  }
+
   async start(onInbound: (inbound: CustomerInbound) => Promise<void>): Promise<void> {
     const log = this.opts.log;
     this.wechaty.on('scan', (qrcode, status) => {

@@ -3,7 +3,7 @@
  * make-up working days (调休) come from the `chinese-days` package (data from the State Council's yearly
  * notice, one release per notice; `npm update chinese-days` brings a new year); the config's own
  * `holidays` and `makeUpWorkdays` add days or correct the package and win over it. The domain never sees
- * the package: it gets plain lists of dates and the years they cover (docs/calendar.md).
+ * the package: it gets plain lists of dates and the years they cover.
  */
 import { createRequire } from 'node:module';
 import type { AppConfig } from './schema.ts';

@@ -7,6 +7,7 @@ import type { Db } from '../store/database.ts';
 import type { OutboxMessage } from '../store/generated/client.ts';
 import type { Logger } from '../logger.ts';
 import { PlatformError } from './ports.ts';
+import { noMetrics, type DeliveryMetrics } from '../metrics/bot-metrics.ts';
 
 /** A sender for one channel. Throw a `PlatformError` to control retrying. */
 export interface ChannelSender {
@@ -23,6 +24,8 @@ export interface OutboxWorkerOptions {
   maxAttempts?: number;
   /** How long a claimed row is leased before another worker may take it (a crashed instance). */
   leaseMs?: number;
+  /** Counts each attempt's result and the platforms' rate-limit refusals (/metrics). */
+  metrics?: DeliveryMetrics;
 }
 
 export class OutboxWorker {
@@ -34,7 +37,7 @@ export class OutboxWorker {
   private readonly o: Required<Omit<OutboxWorkerOptions, 'senders' | 'db' | 'log'>> & OutboxWorkerOptions;
 
   constructor(opts: OutboxWorkerOptions) {
-    this.o = { now: () => new Date(), pollMs: 1000, batchSize: 20, maxAttempts: 8, leaseMs: 60_000, ...opts };
+    this.o = { now: () => new Date(), pollMs: 1000, batchSize: 20, maxAttempts: 8, leaseMs: 60_000, metrics: noMetrics, ...opts };
   }
 
   start(): void {
@@ -98,10 +101,13 @@ export class OutboxWorker {
     try {
       await sender.send(row);
       await this.o.db.outboxMessage.update({ where: { id: row.id }, data: { status: 'sent', sentAt: this.o.now(), lastError: null } });
+      this.o.metrics.delivery(row.channel, 'sent');
     } catch (error) {
+      if (error instanceof PlatformError && error.opts.rateLimited) this.o.metrics.rateLimited(row.channel);
       if (error instanceof PlatformError && error.opts.hold) {
         this.o.log.info({ outboxId: row.id, channel: row.channel, reason: error.message }, 'outbox message held');
         await this.o.db.outboxMessage.update({ where: { id: row.id }, data: { status: 'held', attempts: { decrement: 1 }, lastError: error.message.slice(0, 1000) } });
+        this.o.metrics.delivery(row.channel, 'held');
         return;
       }
       const retryable = error instanceof PlatformError ? error.opts.retryable : true;
@@ -113,6 +119,7 @@ export class OutboxWorker {
         where: { id: row.id },
         data: { status: giveUp ? 'failed' : 'pending', lastError: message.slice(0, 1000), nextAttemptAt: new Date(this.o.now().getTime() + backoff) },
       });
+      this.o.metrics.delivery(row.channel, giveUp ? 'failed' : 'retry');
     }
   }
 }

@@ -14,6 +14,8 @@ export class PlatformError extends Error {
       retryAfterMs?: number;
       /** Keep the row as 'held' until something releases it (e.g. WeChat's 48-hour window reopens). */
       hold?: boolean;
+      /** The platform refused for its rate limit (HTTP 429 or its own code): counted in /metrics. */
+      rateLimited?: boolean;
       /** The platform's own error code, when it gave one (Feishu: 230031 = message too old to update). */
       code?: number;
       cause?: unknown;

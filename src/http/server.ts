@@ -1,4 +1,8 @@
-/** The HTTP server: /healthz, and the webhook routes of the channels that use them. */
+/**
+ * The HTTP server: `/healthz` (the process is alive: cheap, no database), `/readyz` (the database and
+ * every enabled channel are connected; 503 naming what is not), `/metrics` (Prometheus), and the webhook
+ * routes of the channels that use them.
+ */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../logger.ts';
 import { answerRefusal, HttpRefusal } from './body.ts';
@@ -33,7 +37,18 @@ export function closeHttpServer(server: Server, graceMs: number): Promise<void> 
   });
 }
 
-export function startHttpServer(opts: { port: number; routes: Record<string, Route>; health: () => Promise<{ ok: boolean } & Record<string, unknown>>; log: Logger }): Promise<Server> {
+export interface HttpServerOptions {
+  port: number;
+  routes: Record<string, Route>;
+  health: () => Promise<{ ok: boolean } & Record<string, unknown>>;
+  /** `/readyz`; without it the path is 404. */
+  ready?: () => Promise<{ ok: boolean }>;
+  /** `/metrics` in the Prometheus text format; without it the path is 404. */
+  metrics?: () => Promise<{ contentType: string; body: string }>;
+  log: Logger;
+}
+
+export function startHttpServer(opts: HttpServerOptions): Promise<Server> {
   const server = createServer((req, res) => {
     answerAfterTheBody(req, res);
     const path = (req.url ?? '/').split('?')[0]!;
@@ -42,6 +57,16 @@ export function startHttpServer(opts: { port: number; routes: Record<string, Rou
         const health = await opts.health();
         res.writeHead(health.ok ? 200 : 503, { 'content-type': 'application/json' });
         return void res.end(JSON.stringify(health));
+      }
+      if (path === '/readyz' && opts.ready && (req.method === 'GET' || req.method === 'HEAD')) {
+        const ready = await opts.ready();
+        res.writeHead(ready.ok ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+        return void res.end(JSON.stringify(ready));
+      }
+      if (path === '/metrics' && opts.metrics && (req.method === 'GET' || req.method === 'HEAD')) {
+        const { contentType, body } = await opts.metrics();
+        res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
+        return void res.end(body);
       }
       const route = opts.routes[path];
       if (!route) {

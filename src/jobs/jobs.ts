@@ -33,6 +33,7 @@ export function botJobs(ctx: AppContext): JobDefinition[] {
         // instances the work, and an instance that just started sweeps anyway.
         if (!(await claimJobSlot(ctx.db, slot, ctx.now())) && slot.reason === 'schedule') return null;
         const counts = await sweepSlaClocks(ctx);
+        ctx.metrics?.sla({ breaches: counts.alerts + counts.escalations, escalations: counts.escalations });
         await finishJobSlot(ctx.db, slot, ctx.now());
         if (slot.scheduledAt.getUTCMinutes() === 0) await pruneJobSlots(ctx.db, SLA_SWEEP_JOB, new Date(slot.scheduledAt.getTime() - KEEP_SWEEP_SLOTS_MS));
         if (counts.complaints) ctx.log.info({ slot: slot.id, ...counts }, 'SLA sweep');

@@ -50,14 +50,18 @@ export class JobScheduler {
     if (this.busy.has(name) || (reason === 'schedule' && this.lastSlot.get(name) === slot.id)) return undefined;
     if (job.catchUp && this.installedAt && slot.scheduledAt.getTime() < this.installedAt.getTime()) return undefined;
     this.busy.add(name);
+    const lagSeconds = (this.ctx.now().getTime() - slot.scheduledAt.getTime()) / 1000;
     const run = job
       .run(slot)
       .then((result) => {
         this.lastSlot.set(name, slot.id);
+        // null / false: another instance had the slot
+        this.ctx.metrics?.jobRun(name, result === null || result === false ? 'skipped' : 'ran', lagSeconds);
         return result;
       })
       .catch((error: unknown) => {
         this.ctx.log.error({ err: error, job: name, slot: slot.id }, 'scheduled job failed');
+        this.ctx.metrics?.jobRun(name, 'failed', lagSeconds);
         return undefined;
       })
       .finally(() => {

@@ -27,7 +27,7 @@ describe.each(testDatabases())('department calendars on $name', (kind) => {
   beforeAll(async () => {
     database = await kind.open();
     ctx = await testContext(database, undefined, configWithDepartmentCalendars());
-  });
+  }, 120_000);
   afterAll(async () => database?.close());
 
   it('a department that works Saturdays: Friday 17:00 + 2 business hours is Saturday 10:00, and Saturday is swept', async () => {

@@ -52,7 +52,7 @@ describe.each(testDatabases())('calendar warning on $name', (kind) => {
       ctx.log = log;
       instances.push({ ctx, scheduler: new JobScheduler(ctx, botJobs(ctx)), lines });
     }
-  });
+  }, 120_000);
   afterAll(async () => database?.close());
 
   it('says nothing while the next 30 days have official data', async () => {
@@ -94,4 +94,4 @@ it('the bot logs the gap at start', async () => {
   expect(warning?.level).toBe(40);
   expect(warning?.msg).toMatch(/public-holiday data/);
   expect(warning?.gaps?.[0]).toMatchObject({ calendar: 'calendar', from: '2027-12-01', years: [2027] });
-});
+}, 120_000);

@@ -13,6 +13,7 @@ describe('job schedules', () => {
     expect(cronExpression({ kind: 'weekly', weekday: 1, at: '09:00' })).toBe('0 9 * * 1');
     expect(cronExpression({ kind: 'weekly', weekday: 7, at: '18:30' })).toBe('30 18 * * 0');
     expect(cronExpression({ kind: 'monthly', dayOfMonth: 4, at: '09:00' })).toBe('0 9 4 * *');
+    expect(cronExpression({ kind: 'daily', at: '09:05' })).toBe('5 9 * * *');
   });
 
   it('finds the latest slot at or before an instant, in the company time zone', () => {
@@ -27,6 +28,10 @@ describe('job schedules', () => {
     expect(lastSlotAt({ kind: 'every', minutes: 5 }, sh('2026-11-23 10:07'), TZ)).toEqual(sh('2026-11-23 10:05'));
     expect(nextSlotAt(weekly, sh('2026-11-23 09:00'), TZ)).toEqual(sh('2026-11-30 09:00'));
     expect(nextSlotAt(monthly, sh('2026-12-15 12:00'), TZ)).toEqual(sh('2027-01-01 09:00'));
+    const daily: Schedule = { kind: 'daily', at: '09:00' };
+    expect(lastSlotAt(daily, sh('2026-12-01 09:00'), TZ)).toEqual(sh('2026-12-01 09:00'));
+    expect(lastSlotAt(daily, sh('2026-12-01 08:59'), TZ)).toEqual(sh('2026-11-30 09:00'));
+    expect(nextSlotAt(daily, sh('2026-12-31 10:00'), TZ)).toEqual(sh('2027-01-01 09:00'));
   });
 
   it('node-cron fires exactly at the slots we claim', () => {
@@ -34,6 +39,7 @@ describe('job schedules', () => {
       [{ kind: 'weekly', weekday: 1, at: '09:00' }, ['2026-11-23 09:00', '2026-11-30 09:00']],
       [{ kind: 'monthly', dayOfMonth: 4, at: '09:30' }, ['2026-12-04 09:30', '2027-01-04 09:30']],
       [{ kind: 'every', minutes: 15 }, ['2026-11-23 10:15', '2026-11-23 10:30']],
+      [{ kind: 'daily', at: '09:00' }, ['2026-11-23 09:00', '2026-11-24 09:00']],
     ];
     for (const [schedule, slots] of cases) {
       const task = cron.createTask(cronExpression(schedule), () => {}, { timezone: TZ });

@@ -3,6 +3,7 @@ import type { AppConfig } from '../../config/schema.ts';
 import type { BusinessCalendar } from '../../domain/calendar.ts';
 import type { SlaPolicy } from '../../domain/sla.ts';
 import type { Logger } from '../../logger.ts';
+import type { AppMetrics } from '../../metrics/bot-metrics.ts';
 
 /** What every use case receives: the database, the validated config, the clock, and a way to wake the outbox. */
 export interface AppContext {
@@ -17,4 +18,6 @@ export interface AppContext {
   log: Logger;
   /** Called after a transaction queued outbox rows, so delivery starts at once instead of at the next poll. */
   outboxChanged: () => void;
+  /** Counters for /metrics (SLA breaches, job runs); absent where no bot runs (tests of single use cases). */
+  metrics?: AppMetrics;
 }

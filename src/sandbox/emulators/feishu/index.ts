@@ -350,6 +350,11 @@ export class FeishuEmulator {
     return this.hub.clients();
   }
 
+  /** Simulate a gateway outage: while on, every new long connection is refused (503) and the SDK keeps retrying. */
+  refuseConnections(refuse: boolean): void {
+    this.hub.refusing = refuse;
+  }
+
   /** Simulate a network drop: terminate every long connection (clients reconnect per ClientConfig). */
   dropConnections(): Promise<void> {
     return this.hub.dropAll({ allowReconnect: true });

@@ -147,6 +147,8 @@ export class LongConnectionHub {
   private nextSeq = 1;
   private rr = 0;
   private closed = false;
+  /** While set, new connections are refused (503), as during a gateway outage. */
+  refusing = false;
 
   constructor(private readonly opts: LongConnectionHubOptions) {}
 
@@ -168,8 +170,8 @@ export class LongConnectionHub {
     const url = new URL(req.url ?? '/', 'http://x');
     const ticket = this.tickets.get(url.searchParams.get('ticket') ?? '');
     const deviceOk = ticket && ticket.deviceId === url.searchParams.get('device_id');
-    if (this.closed || url.pathname !== WS_PATH || !ticket || !deviceOk || ticket.expiresAt < this.opts.now()) {
-      const status = this.closed ? 503 : 403;
+    if (this.closed || this.refusing || url.pathname !== WS_PATH || !ticket || !deviceOk || ticket.expiresAt < this.opts.now()) {
+      const status = this.closed || this.refusing ? 503 : 403;
       socket.end(
         `HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : 'Service Unavailable'}\r\n` +
           `handshake-status: ${status}\r\nhandshake-msg: invalid ticket\r\nhandshake-autherrcode: 1000040343\r\n` +
