@@ -75,7 +75,7 @@ export class TelegramChannel implements CustomerChannelPort {
 
   /** For /readyz: the webhook is set, or the long-polling loop is running (it ends on a 409 or a fatal error). */
   ready(): { ok: boolean; detail?: string } {
-    if (this.opts.webhook) return this.webhookHandler ? { ok: true, detail: 'webhook set' } : { ok: false, detail: 'webhook not set yet' };
+    if (this.opts.webhook) return this.webhookReady ? { ok: true, detail: 'webhook set' } : { ok: false, detail: 'webhook not set yet' };
     if (!this.polling) return { ok: false, detail: 'not started' };
     return this.bot.isRunning() ? { ok: true, detail: 'long polling' } : { ok: false, detail: 'long polling stopped' };
   }
