@@ -31,7 +31,7 @@ export async function recordRatingByStaff(ctx: AppContext, tx: Tx, opts: { compl
     action: low ? 'reopen' : 'close',
     actor: opts.actor,
     at,
-    data: { rating, ratingComment: comment, ratedAt: at, ...(low ? reopenedFields(ctx, current.severity as Severity, at) : { closedAt: at, closeReason: 'rated' }) },
+    data: { rating, ratingComment: comment, ratedAt: at, ...(low ? reopenedFields(ctx, current.severity as Severity, at, current.departmentId) : { closedAt: at, closeReason: 'rated' }) },
     details: { rating, ...(comment ? { comment } : {}), enteredBy: 'staff', ...(low ? { previousResolution: current.resolution } : {}) },
   });
   return { rating, reopened: low };
