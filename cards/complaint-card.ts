@@ -60,12 +60,15 @@ function buttonRow(id: string, buttons: Element[]): Element {
   return { tag: 'column_set', element_id: id, flex_mode: 'flow', horizontal_spacing: '8px', columns: buttons.map((b) => ({ tag: 'column', width: 'auto', elements: [b] })) };
 }
 
+/** Feishu's card input takes at most 1,000 characters (JSON 2.0 reference: max_length 1–1,000). */
+const FEISHU_INPUT_MAX = 1000;
+
 function input(name: string, placeholder: string, maxLength: number, multiline: boolean): Element {
   return {
     tag: 'input',
     element_id: `${name}_input`,
     name,
-    max_length: maxLength,
+    max_length: Math.min(maxLength, FEISHU_INPUT_MAX),
     placeholder: plain(placeholder),
     ...(multiline ? { input_type: 'multiline_text', rows: 2 } : {}),
   };

@@ -3,6 +3,7 @@
  * Validation failures throw {@link ApiError}, which the HTTP layer turns into Feishu's error shape.
  */
 import { randomBytes } from 'node:crypto';
+import { cardV2Problems } from './card-v2.ts';
 import type {
   FeishuMessage,
   JsonObject,
@@ -297,6 +298,8 @@ export class Store {
       if (!isObject(body) || !Array.isArray(body['elements'])) {
         throw new ApiError(400, 230099, 'Failed to create card content, ext=JSON 2.0 card needs body.elements');
       }
+      const problems = cardV2Problems(card);
+      if (problems.length) throw new ApiError(400, 230099, `Failed to create card content, ext=${problems.slice(0, 5).join('; ')}`);
       return;
     }
     if (card['schema'] !== undefined) {
