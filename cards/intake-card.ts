@@ -16,7 +16,7 @@ export function renderIntakeFormCard(opts: { nonce: string; language: Language; 
     tag: 'input',
     element_id: id,
     name,
-    max_length: max,
+    max_length: Math.min(max, 1000), // Feishu's input takes 1–1,000 (card JSON 2.0 reference)
     placeholder: plain(label(key)),
     ...(multiline ? { input_type: 'multiline_text', rows: 3 } : {}),
   });
