@@ -50,8 +50,15 @@ function pgliteArtifacts(): Pick<PGliteOptions, 'pgliteWasmModule' | 'initdbWasm
   return artifacts;
 }
 
+/**
+ * PostgreSQL's memory settings for one embedded user: its defaults are sized for a server with a hundred
+ * connections (shared_buffers 128MB alone is a quarter of the idle process). The data files stay in the
+ * operating system's page cache, so a small buffer pool costs little speed (bench:intake prints both).
+ */
+export const PGLITE_MEMORY_SETTINGS = ['shared_buffers=16MB', 'max_connections=10', 'wal_buffers=512kB', 'temp_buffers=1MB', 'maintenance_work_mem=16MB'];
+
 async function openPGlite(dataDir: string, extra: Partial<PGliteOptions> = {}): Promise<PGlite> {
-  const pglite = new PGlite(dataDir, { ...pgliteArtifacts(), ...extra });
+  const pglite = new PGlite(dataDir, { ...pgliteArtifacts(), postgresqlconf: PGLITE_MEMORY_SETTINGS, ...extra });
   await pglite.waitReady;
   return pglite;
 }
