@@ -12,6 +12,7 @@ import { formatLocalTime } from '../src/app/shared/format.ts';
 import type { ComplaintView, TimelineEntry } from '../src/app/complaints/complaint-view.ts';
 import { t, type Language, type MessageKey } from '../src/i18n/index.ts';
 import { cardValue, FORM_FIELDS, type CardAction } from './actions.ts';
+import { markdownText } from './markdown-text.ts';
 import { MAX_RESOLUTION } from '../src/app/complaints/resolve-complaint.ts';
 import { REJECT_REASONS, TEXT_LIMITS, MAX_ESCALATION_TIER } from '../src/app/staff/staff-input.ts';
 import { resolutionDetailLines, resolutionFormFields } from './resolution-fields.ts';
@@ -30,9 +31,8 @@ const HEADER_COLOR: Record<ComplaintView['status'], string> = {
   rejected: 'grey',
 };
 
-function escapeMarkdown(text: string): string {
-  return text.replace(/[\\*_~`<>[\]()#]/g, (ch) => `\\${ch}`);
-}
+/** Typed text, shown as typed and inert (see markdown-text.ts). */
+const escapeMarkdown = markdownText;
 
 function snippet(text: unknown, max = 60): string {
   if (typeof text !== 'string') return '';

@@ -4,14 +4,14 @@
  * the longest-open complaints, and a chart of new and resolved complaints per day (VChart spec).
  */
 import { DateTime } from 'luxon';
+import { markdownText } from './markdown-text.ts';
 import { attainment, change, rate, ratingAverage } from '../src/domain/digest.ts';
 import { formatLocalTime } from '../src/app/shared/format.ts';
 import { SLA_CLOCKS, type PeriodFigures, type SlaClock, type WeeklyDigest } from '../src/app/reports/report-figures.ts';
 import { t, type Language, type MessageKey } from '../src/i18n/index.ts';
 
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\*_~`<>[\]()#]/g, (ch) => `\\${ch}`);
-}
+/** Names from the config and typed text, shown as written and inert (see markdown-text.ts). */
+export const escapeMarkdown = markdownText;
 
 export function percent(value: number | null): string {
   return value === null ? '—' : `${Math.round(value * 100)}%`;

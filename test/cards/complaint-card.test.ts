@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { renderComplaintCard } from '../../cards/complaint-card.ts';
+import { renderLarkMarkdown } from '../../src/sandbox/emulators/feishu/markdown.ts';
 import { parseCardAction, cardValue, CARD_ACTIONS } from '../../cards/actions.ts';
 import type { ComplaintView } from '../../src/app/complaints/complaint-view.ts';
 import type { Status } from '../../src/domain/lifecycle.ts';
@@ -154,10 +155,12 @@ describe('complaint card', () => {
     expect(timeline).toContain('2026-11-23 11:00 王芳 受理');
     expect(timeline).toContain('王芳 转派 → 技术部：router');
     expect(timeline).toContain(`王芳 回复客户：${'x'.repeat(60)}…`);
-    expect(timeline).toContain('系统 something\\_new');
+    expect(renderLarkMarkdown(timeline).text).toContain('系统 something_new');
     expect(timeline).toContain('更早的 3 条记录');
     const description = all(card).find((e) => e.element_id === 'description')!.content as string;
-    expect(description).toContain('\\*\\*bold\\*\\* \\<at user\\_id="ou\\_x"\\>\\</at\\> \\[link\\]\\(http://x\\)');
+    const shown = renderLarkMarkdown(description);
+    expect(shown.text).toContain('**bold** <at user_id="ou_x"></at> [link](http://x)'); // exactly as typed
+    expect([shown.mentions, shown.links]).toEqual([[], []]); // and inert
   });
 
   it('stays under Feishu’s 30 KB with the longest texts allowed', () => {

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { type Harness } from '../support/harness.ts';
 import { buttonsOf, cardOf, CustomerChat, feishuText, harnessKinds } from './customer-e2e.ts';
 import { useHarness } from '../support/use-harness.ts';
+import { renderLarkMarkdown } from '../../src/sandbox/emulators/feishu/markdown.ts';
 
 describe.each(harnessKinds())('customer follow-up on Telegram ($name)', (kind) => {
   let h: Harness;
@@ -24,6 +25,17 @@ describe.each(harnessKinds())('customer follow-up on Telegram ($name)', (kind) =
     const stranger = new CustomerChat(h, { first_name: 'Nosy' });
     const refused = await stranger.say(`/status ${first}`);
     expect(refused.text).toBe(`No complaint ${first} was found among yours. Send /my to see your complaints.`);
+  });
+
+  it('what the customer typed shows on the Feishu card exactly as typed and inert (&, <, >, &lt; typed literally, <at id=all>)', async () => {
+    const c = new CustomerChat(h, { first_name: 'Wu' });
+    const typed = 'Tom & Jerry said <b>hi</b> &lt; <at id=all></at> **x** [y](https://e.x) #1';
+    const number = await c.file({ description: typed });
+    const card = (await cardOf(h, number)).card as { body: { elements: { element_id?: string; content?: string }[] } };
+    const description = card.body.elements.find((e) => e.element_id === 'description')!.content!;
+    const shown = renderLarkMarkdown(description);
+    expect(shown.text.endsWith(typed)).toBe(true);
+    expect([shown.mentions, shown.links]).toEqual([[], []]);
   });
 
   it('"收到，谢谢" after filing gets a short answer and nothing reaches the Feishu thread', async () => {

@@ -24,6 +24,13 @@ export function renderMarkdown(source, opts = {}) {
   let s = String(source ?? '');
   // backslash escapes: the character itself, never markup
   s = s.replace(/\\([\\*_~`<>[\]()#])/g, (_, ch) => keep(escapeHtml(ch)));
+  // HTML entity escapes (&#60; &lt; …), as Feishu documents for card markdown: the character itself, never markup
+  s = s.replace(/&(#\d{1,6}|#x[0-9a-f]{1,6}|lt|gt|amp|quot|apos|nbsp|sim);/gi, (whole, body) => {
+    const named = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'", nbsp: '\u00a0', sim: '~' };
+    const lower = body.toLowerCase();
+    const ch = lower[0] === '#' ? String.fromCodePoint(lower[1] === 'x' ? parseInt(lower.slice(2), 16) : parseInt(lower.slice(1), 10)) : named[lower];
+    return ch === undefined ? whole : keep(escapeHtml(ch));
+  });
   // mentions: <at id=…></at>, <at user_id="…"></at>, <at id=all></at>
   s = s.replace(/<at\s+(?:user_id|id|open_id|email)=["']?([^"'\s>]+)["']?\s*>([^<]*)<\/at>/g, (_, id, inner) => {
     const name = id === 'all' ? (opts.all ?? 'all') : (names[id] ?? (inner || id));
