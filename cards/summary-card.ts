@@ -7,6 +7,7 @@ import { formatLocalTime } from '../src/app/shared/format.ts';
 import { SLA_CLOCKS, type MonthlySummary, type UnfinishedLedger } from '../src/app/reports/report-figures.ts';
 import { t, type MessageKey } from '../src/i18n/index.ts';
 import { changeText, escapeMarkdown, header, hoursText, percent } from './digest-card.ts';
+import { handlerTable } from './appraisal.ts';
 
 export function renderSummaryCard(s: MonthlySummary): Record<string, unknown> {
   const lang = s.language;
@@ -59,6 +60,8 @@ export function renderSummaryCard(s: MonthlySummary): Record<string, unknown> {
     }),
   );
   elements.push(md('subjects', [`**${t(lang, 'digest.summary.subjects')}**`, ...(subjects.length ? subjects : [t(lang, 'digest.none')])].join('\n')));
+
+  if (s.handlers) elements.push(md('handlers', handlerTable(lang, s.handlers).join('\n')));
 
   const trendLines = f.trend.map((p) => t(lang, 'digest.summary.trendLine', { month: p.month, new: p.new, resolved: p.resolved }));
   elements.push(md('trend', [`**${t(lang, 'digest.summary.trend', { months: f.trend.length })}**`, ...trendLines].join('\n')));

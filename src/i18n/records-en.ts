@@ -139,4 +139,9 @@ export const recordsEn: Record<keyof typeof recordsZh, string> = {
   'staff.toast.linked': '{number} is linked to the chat customer; they will be told in their chat from now on',
   'staff.toast.noChatCustomer': 'No chat customer uses this phone',
   'staff.toast.hasChat': 'This customer rates in their chat',
+  'appraisal.title': 'Handlers (accepted · resolved · median time to accept · to resolve · resolved on time · average rating · reopened)',
+  'appraisal.line': '{name}: accepted {accepted} · resolved {resolved} · accept {accept} · resolve {resolve} · on time {onTime} · rating {rating} ({ratings}) · reopened {reopened}',
+  'appraisal.private': '📋 {department} handlers for {month} (for the supervisor only):',
+  'appraisal.me': '📋 {name} this month (since {since}):',
+  'appraisal.meNone': '📋 {name}: nothing accepted, resolved or rated this month (since {since}) yet.',
 };

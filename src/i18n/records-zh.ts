@@ -137,4 +137,9 @@ export const recordsZh = {
   'staff.toast.linked': '{number} 已关联到在线客户，后续通知将发到其对话',
   'staff.toast.noChatCustomer': '没有使用该电话的在线客户',
   'staff.toast.hasChat': '该客户在对话中自行评分',
+  'appraisal.title': '处理人考核（受理 · 办结 · 受理用时中位数 · 办结用时中位数 · 按时办结率 · 平均评分 · 重开）',
+  'appraisal.line': '{name}：受理 {accepted} · 办结 {resolved} · 受理 {accept} · 办结 {resolve} · 按时 {onTime} · 评分 {rating}（{ratings} 个）· 重开 {reopened}',
+  'appraisal.private': '📋 {department} {month} 处理人考核（仅发给主管）：',
+  'appraisal.me': '📋 {name} 本月（{since} 起）个人统计：',
+  'appraisal.meNone': '📋 {name} 本月（{since} 起）还没有受理、办结或评分的投诉。',
 } as const;

@@ -7,6 +7,7 @@ import { testDatabases } from '../support/databases.ts';
 import { testContext, TestClock } from '../support/context.ts';
 import type { Database } from '../../src/store/database.ts';
 import { computeMonthlyFigures } from '../../src/app/reports/compute-monthly-figures.ts';
+import { computeHandlerFigures } from '../../src/app/reports/compute-handler-figures.ts';
 import type { MonthlyFigures } from '../../src/app/reports/report-figures.ts';
 import { buildMonthlySummaries, reportedMonthOf, sendMonthlySummary } from '../../src/app/reports/send-monthly-summary.ts';
 import { buildUnfinishedLedgers, sendUnfinishedLedger } from '../../src/app/reports/send-unfinished-ledger.ts';
@@ -88,6 +89,37 @@ describe.each(testDatabases())('monthly summary and unfinished ledger on $name',
       { category: 'delivery', subject: null, count: 1 },
       { category: 'network', subject: null, count: 1 },
     ]);
+  });
+
+  it('appraisal per handler, hand-counted: accepted, resolved, median hours to accept and resolve, on time, rating, reopened', async () => {
+    const handlers = await computeHandlerFigures(ctx.db, { start: sh('2026-11-01 00:00'), end: sh('2026-12-01 00:00') });
+    const round = (x: number | null) => (x === null ? null : Math.round(x * 100) / 100);
+    // ordered by open_id
+    expect(handlers.map((h) => [h.name, h.departmentId, h.accepted, h.resolved, round(h.medianAcceptHours), round(h.medianResolveHours), h.attainment, h.ratings, h.averageRating, h.reopened])).toEqual([
+      // c1 0.5 h / 24 h on time, rated 5; c7 1 h / 24 h on time, rated 3
+      ['王芳', 'cs', 2, 2, 0.75, 24, 1, 2, 4, 0],
+      // c6 after 15 min, resolved after 77 h, late, rated 4
+      ['周婷', 'ops', 1, 1, 0.25, 77, 0, 1, 4, 0],
+      // c2 accepted after 2 h, rated 2 and reopened (no longer resolved); c9 after 20 min, resolved after 119 h, late
+      ['陈静', 'qa', 2, 1, 1.17, 119, 0, 1, 2, 1],
+    ]);
+    expect(await computeHandlerFigures(ctx.db, { start: sh('2026-10-01 00:00'), end: sh('2026-11-01 00:00') })).toEqual([]);
+  });
+
+  it('the appraisal table is on the managers’ card and sent privately to each supervisor for their own people, never on a department card', async () => {
+    const before = await ctx.db.outboxMessage.count();
+    await sendMonthlySummary(ctx, { monthStart: sh('2026-11-01 00:00') });
+    const rows = await ctx.db.outboxMessage.findMany({ orderBy: { id: 'asc' }, skip: before });
+    const cardOf = (target: string) => JSON.stringify(rows.find((r) => r.target === target && r.kind === 'card.raw')!.payload);
+    expect(cardOf('oc_managers_group')).toContain('王芳：受理 2 · 办结 2');
+    expect(cardOf('oc_managers_group')).toContain('陈静：受理 2 · 办结 1');
+    for (const group of ['oc_cs_group', 'oc_qa_group', 'oc_tech_group', 'oc_ops_group']) expect(cardOf(group)).not.toContain('处理人考核');
+    const privateTo = Object.fromEntries(rows.filter((r) => r.kind === 'user.text').map((r) => [r.target, (r.payload as { text: string }).text]));
+    expect(Object.keys(privateTo).sort()).toEqual(['ou_cs_supervisor', 'ou_ops_supervisor', 'ou_qa_supervisor', 'ou_tech_supervisor']);
+    expect(privateTo.ou_cs_supervisor).toContain('王芳：受理 2 · 办结 2');
+    expect(privateTo.ou_cs_supervisor).not.toContain('陈静');
+    expect(privateTo.ou_qa_supervisor).toContain('陈静：受理 2 · 办结 1 · 受理 1.2 小时');
+    expect(privateTo.ou_tech_supervisor).toContain('无');
   });
 
   it('renders a card per department with a trend chart', async () => {

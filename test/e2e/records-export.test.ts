@@ -180,4 +180,8 @@ describe.each(harnessKinds())('complaints export on $name', (kind) => {
     const masked = await say(MANAGERS, AGENT, '/export 2026-11');
     expect(masked.files).toHaveLength(1);
   });
+
+  it('/stats me with nothing this month says so', async () => {
+    expect((await say('oc_cs_group', AGENT, '/stats me')).texts).toEqual(['📋 王芳 本月（2026-12-01 00:00 起）还没有受理、办结或评分的投诉。']);
+  });
 });

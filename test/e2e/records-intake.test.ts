@@ -168,4 +168,14 @@ describe.each(harnessKinds())('staff intake on $name', (kind) => {
     expect(cardText(h, cardId)).not.toContain('此电话属于在线客户');
     expect((await db().complaintEvent.findFirstOrThrow({ where: { complaintId: c.id, type: 'link_customer' } })).actor).toBe(`feishu:${AGENT}`);
   });
+
+  it('/stats me shows a staff member their own figures for the month so far', async () => {
+    const before = h.feishu.messagesIn('oc_cs_group').length;
+    expect((await h.feishu.pushEvent('im.message.receive_v1', messageEvent('oc_cs_group', AGENT, '/stats me'), { via: 'ws' })).status).toBe(200);
+    await outboxSettled(h);
+    const texts = h.feishu.messagesIn('oc_cs_group').slice(before).map((m) => m.text ?? '');
+    // 王芳 accepted the counter complaint and the linked letter complaint in this file, and the chat one
+    const accepted = await db().complaint.count({ where: { handlerOpenId: AGENT } });
+    expect(texts).toEqual([expect.stringMatching(new RegExp(`^📋 王芳 本月（.+起）个人统计：\\n王芳：受理 ${accepted} · 办结 \\d+`))]);
+  });
 });

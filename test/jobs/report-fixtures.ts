@@ -17,6 +17,7 @@
  * Subjects: c1 "快递员", c7 " 快递员 " (the same cause once trimmed), the rest none.
  * Causes (原因分析) of the resolutions: c1 staff_conduct, c7 staff_conduct, c9 product_defect, c6 none given,
  * c10 process; measures: c1 "快递员培训", c9 "加强出厂检验".
+ * Handlers: c1, c7 王芳 (ou_cs_agent_1); c2, c9 陈静 (ou_qa_agent_1); c6 周婷 (ou_ops_agent_1); the rest none.
  * Events: resolve c1 11-24 10:00, c2 11-25 11:00, c6 11-23 15:00, c7 11-18 10:00, c9 11-24 09:00; reopen c2 11-26 10:00.
  */
 import type { AppContext } from '../../src/app/shared/context.ts';
@@ -39,6 +40,14 @@ interface Row {
   cause?: string;
   measure?: string;
 }
+
+const HANDLERS: Record<string, [string, string]> = {
+  c1: ['ou_cs_agent_1', '王芳'],
+  c7: ['ou_cs_agent_1', '王芳'],
+  c2: ['ou_qa_agent_1', '陈静'],
+  c9: ['ou_qa_agent_1', '陈静'],
+  c6: ['ou_ops_agent_1', '周婷'],
+};
 
 const Y = '2026-';
 const ROWS: Row[] = [
@@ -84,6 +93,8 @@ export async function seedReportFixtures(ctx: AppContext): Promise<Record<string
         departmentId: r.department,
         subject: r.subject ?? null,
         causeCategory: r.cause ?? null,
+        handlerOpenId: HANDLERS[r.key]?.[0] ?? null,
+        handlerName: HANDLERS[r.key]?.[1] ?? null,
         improvement: r.measure ?? null,
         description: r.key,
         registeredAt,

@@ -110,6 +110,8 @@ export interface MonthlySummary {
   categoryNames: Record<string, string>;
   /** the config's cause categories by id, in the report's language */
   causeNames?: Record<string, string>;
+  /** the per-handler appraisal table: only on the managers' copy (and the supervisors' private ones) */
+  handlers?: HandlerFigures[];
   timeZone: string;
   language: Language;
   generatedAt: Date;
@@ -142,4 +144,21 @@ export interface UnfinishedLedger {
   language: Language;
   generatedAt: Date;
   lateSince: Date | null;
+}
+
+/** One handler's appraisal figures for a period (src/app/reports/compute-handler-figures.ts). */
+export interface HandlerFigures {
+  openId: string;
+  name: string;
+  /** the department of most of their complaints */
+  departmentId: string;
+  accepted: number;
+  resolved: number;
+  medianAcceptHours: number | null;
+  medianResolveHours: number | null;
+  /** share of the resolved that met the resolve deadline; null when none resolved */
+  attainment: number | null;
+  ratings: number;
+  averageRating: number | null;
+  reopened: number;
 }

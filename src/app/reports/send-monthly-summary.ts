@@ -14,6 +14,9 @@ import type { MonthFigures, MonthlySummary } from './report-figures.ts';
 import { enqueue } from '../shared/outbox.ts';
 import { reportNames } from './send-weekly-digest.ts';
 import { localizedName } from '../shared/localized.ts';
+import { computeHandlerFigures } from './compute-handler-figures.ts';
+import { handlerTable } from '../../../cards/appraisal.ts';
+import { t } from '../../i18n/index.ts';
 
 export const MONTHLY_SUMMARY_JOB = 'monthly-summary';
 
@@ -53,7 +56,18 @@ export async function sendMonthlySummary(ctx: AppContext, opts: { monthStart?: D
       const { company, departments } = await buildMonthlySummaries(ctx, monthStart, tx);
       const lateSince = opts.slot?.late ? opts.slot.scheduledAt : null;
       for (const s of departments) await enqueue(tx, { channel: 'feishu', kind: 'card.raw', target: s.chatId, payload: { card: renderSummaryCard({ ...s, lateSince }) } }, now);
-      if (ctx.config.managersChatId) await enqueue(tx, { channel: 'feishu', kind: 'card.raw', target: ctx.config.managersChatId, payload: { card: renderSummaryCard({ ...company, lateSince }) } }, now);
+      // The appraisal table: on the managers' copy, and privately to each supervisor for their own people.
+      const handlers = await computeHandlerFigures(tx, { start: company.start, end: company.end });
+      if (ctx.config.managersChatId)
+        await enqueue(tx, { channel: 'feishu', kind: 'card.raw', target: ctx.config.managersChatId, payload: { card: renderSummaryCard({ ...company, lateSince, handlers }) } }, now);
+      for (const d of ctx.config.departments) {
+        if (!d.supervisor) continue;
+        const people = new Set(ctx.config.staff.filter((s) => s.department === d.id).map((s) => s.openId));
+        const own = handlers.filter((h) => people.has(h.openId));
+        const lang = ctx.config.defaultLanguage;
+        const text = [t(lang, 'appraisal.private', { department: d.name, month: company.label }), ...handlerTable(lang, own, false).slice(1)].join('\n');
+        await enqueue(tx, { channel: 'feishu', kind: 'user.text', target: d.supervisor, payload: { text } }, now);
+      }
       if (opts.slot) await finishJobSlot(tx, opts.slot, ctx.now());
       return true;
     },

@@ -20,6 +20,7 @@ import { formatLocalTime } from '../shared/format.ts';
 import { parseDigestCommand, sendWeeklyDigest } from '../reports/send-weekly-digest.ts';
 import { requestExport } from '../records/request-export.ts';
 import { postIntakeForm } from '../records/post-intake-form.ts';
+import { showMyStats } from '../reports/show-my-stats.ts';
 
 /** A text message to the bot in a Feishu chat, as the adapter decodes it. */
 export interface StaffMessageInbound {
@@ -65,6 +66,7 @@ export async function handleStaffCommand(ctx: AppContext, input: StaffMessageInb
       await postCardInChat(tx, complaint.id, input.chatId, at);
       return;
     }
+    if (command === '/stats' && words[1]?.toLowerCase() === 'me') return showMyStats(ctx, tx, { staff, chatId: input.chatId, at });
     if (command === '/open' || command === '/overdue' || command === '/stats') {
       const wantAll = words[1]?.toLowerCase() === 'all';
       const mine = departmentsOf(ctx.config, staff);
