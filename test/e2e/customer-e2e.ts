@@ -47,7 +47,8 @@ export class CustomerChat {
   }
 
   /** Files a complaint through every step; returns its number. */
-  async file(opts: { category?: string; description?: string } = {}): Promise<string> {
+  /** `beforeConfirm` runs just before the final "confirm" click (the card-latency bench starts its clock there). */
+  async file(opts: { category?: string; description?: string; beforeConfirm?: () => void } = {}): Promise<string> {
     const ask = await this.say('/complain');
     const category = opts.category ?? 'service';
     let m = await this.click(ask, `cat:${category}`);
@@ -59,6 +60,7 @@ export class CustomerChat {
     if (category === 'delivery') m = await this.say('8 Century Avenue');
     m = await this.click(m, 'skip'); // reply time
     m = await this.click(m, 'done'); // photos
+    opts.beforeConfirm?.();
     const registered = await this.click(m, 'confirm');
     const number = /[A-Z]+-\d{8}-\d{4}/.exec(registered.text ?? '')?.[0];
     if (!number) throw new Error(`not registered: ${registered.text}`);

@@ -17,9 +17,18 @@ export interface TestDatabaseKind {
 
 let template: Blob | undefined;
 
+/** What test/support/global-setup.ts provided; nothing outside vitest (the benches use these helpers too). */
+function provided<K extends 'pgliteTemplateDir' | 'pgliteTemplateTar' | 'postgresTemplate'>(key: K): string | undefined {
+  try {
+    return inject(key) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The migrated template as a tarball, read once per test worker. */
 function pgliteTemplate(): Blob | undefined {
-  const file = inject('pgliteTemplateTar');
+  const file = provided('pgliteTemplateTar');
   if (!file) return undefined;
   template ??= new Blob([readFileSync(file)]);
   return template;
@@ -35,7 +44,7 @@ export async function openTestPglite(): Promise<Database> {
 
 /** Copies the migrated template into `<dataDir>/pglite`, where startBot opens the embedded database. */
 export function seedEmbeddedDataDir(dataDir: string): void {
-  const dir = inject('pgliteTemplateDir');
+  const dir = provided('pgliteTemplateDir');
   if (dir) cpSync(dir, path.join(dataDir, 'pglite'), { recursive: true });
 }
 
@@ -64,7 +73,7 @@ export async function freshPostgresUrl(): Promise<{ url: string; drop(): Promise
   const base = process.env.TEST_DATABASE_URL;
   if (!base) return null;
   const name = `cb_test_${randomBytes(6).toString('hex')}`;
-  const from = inject('postgresTemplate');
+  const from = provided('postgresTemplate');
   const admin = new pg.Client(base);
   await admin.connect();
   await admin.query(from ? `CREATE DATABASE ${name} TEMPLATE ${from}` : `CREATE DATABASE ${name}`);
