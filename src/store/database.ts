@@ -38,13 +38,13 @@ export interface OpenDatabaseOptions {
 }
 
 const require = createRequire(import.meta.url);
-let artifacts: Pick<PGliteOptions, 'pgliteWasmModule' | 'initdbWasmModule' | 'fsBundle'> | undefined;
+let artifacts: Pick<PGliteOptions, 'pgliteWasmModule' | 'fsBundle'> | undefined;
+let initdb: Pick<PGliteOptions, 'initdbWasmModule'> | undefined;
 
 /** PGlite's WebAssembly, compiled once per process: every further database opened (tests open hundreds) reuses it. */
-function pgliteArtifacts(): Pick<PGliteOptions, 'pgliteWasmModule' | 'initdbWasmModule' | 'fsBundle'> {
+function pgliteArtifacts(): Pick<PGliteOptions, 'pgliteWasmModule' | 'fsBundle'> {
   artifacts ??= {
     pgliteWasmModule: new WebAssembly.Module(readFileSync(require.resolve('@electric-sql/pglite/pglite.wasm'))),
-    initdbWasmModule: new WebAssembly.Module(readFileSync(require.resolve('@electric-sql/pglite/initdb.wasm'))),
     fsBundle: new Blob([readFileSync(require.resolve('@electric-sql/pglite/pglite.data'))]),
   };
   return artifacts;
@@ -56,6 +56,12 @@ function pgliteArtifacts(): Pick<PGliteOptions, 'pgliteWasmModule' | 'initdbWasm
  * operating system's page cache, so a small buffer pool costs little speed (bench:intake prints both).
  */
 export const PGLITE_MEMORY_SETTINGS = ['shared_buffers=16MB', 'max_connections=10', 'wal_buffers=512kB', 'temp_buffers=1MB', 'maintenance_work_mem=16MB'];
+
+/** initdb's WebAssembly, only for creating a database: a bot opening its existing folder never compiles it. */
+function initdbArtifact(): Pick<PGliteOptions, 'initdbWasmModule'> {
+  initdb ??= { initdbWasmModule: new WebAssembly.Module(readFileSync(require.resolve('@electric-sql/pglite/initdb.wasm'))) };
+  return initdb;
+}
 
 async function openPGlite(dataDir: string, extra: Partial<PGliteOptions> = {}): Promise<PGlite> {
   const pglite = new PGlite(dataDir, { ...pgliteArtifacts(), postgresqlconf: PGLITE_MEMORY_SETTINGS, ...extra });
@@ -75,7 +81,7 @@ function isInitialised(dir: string): boolean {
 async function createEmbedded(dir: string): Promise<string[]> {
   const creating = `${dir}.creating`;
   rmSync(creating, { recursive: true, force: true });
-  const pglite = await openPGlite(creating);
+  const pglite = await openPGlite(creating, initdbArtifact());
   let applied: string[];
   try {
     applied = await applyMigrations(new PrismaPGlite(pglite));
@@ -156,7 +162,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
   try {
     if (!inMemory && !opts.loadDataDir && !isInitialised(dataDir)) createdNow = await createEmbedded(dataDir);
     else if (!inMemory && existsSync(`${dataDir}.creating`)) rmSync(`${dataDir}.creating`, { recursive: true, force: true });
-    pglite = await openPGlite(dataDir, opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {});
+    pglite = await openPGlite(dataDir, opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : inMemory ? initdbArtifact() : {});
   } catch (error) {
     release();
     throw error;
