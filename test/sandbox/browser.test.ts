@@ -170,26 +170,26 @@ describe.skipIf(!haveChromium)('the sandbox page in Chromium', { timeout: 240_00
   it('a second complaint comes from the WeChat pane, answered with numbers', async () => {
     await page.getByTestId('customer-tab-wechat').click();
     await wechat().getByTestId('window').waitFor();
+    /** WeChat has no buttons: answer with the option's number when the bot numbers them, else with its word. */
+    const choose = async (prompt: string, label: string) => {
+      const text = (await bot(wechat(), prompt).textContent()) ?? '';
+      const number = new RegExp(`(\\d+)\\.[^\\n]*?${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`).exec(text)?.[1];
+      await say(wechat(), number ?? label);
+    };
     await say(wechat(), '投诉');
-    const categories = await bot(wechat(), '请选择投诉类别').textContent();
-    const network = /(\d+)\.\s*网络技术/.exec(categories ?? '')![1]!;
-    await say(wechat(), network);
+    await choose('请选择投诉类别', '网络技术');
     await bot(wechat(), '投诉的对象').waitFor();
     await say(wechat(), '家里的宽带');
     await bot(wechat(), '请描述发生了什么').waitFor();
     await say(wechat(), '从周末开始每晚八点以后网络断断续续，视频会议掉线好几次。');
-    const when = await bot(wechat(), '什么时候发生').textContent();
-    await say(wechat(), /(\d+)\.\s*今天/.exec(when ?? '')![1]!);
+    await choose('什么时候发生', '今天');
     await bot(wechat(), '怎么处理').waitFor();
     await say(wechat(), '尽快派人上门检修');
-    const phone = await bot(wechat(), '联系电话').textContent();
-    await say(wechat(), /(\d+)\.\s*跳过/.exec(phone ?? '')?.[1] ?? 'skip');
-    const replyBy = await bot(wechat(), '什么时间前答复').textContent();
-    await say(wechat(), /(\d+)\.\s*不指定/.exec(replyBy ?? '')![1]!);
-    const photos = await bot(wechat(), '发送照片或文件').textContent();
-    await say(wechat(), /(\d+)\.\s*(完成|没有照片，继续)/.exec(photos ?? '')![1]!);
-    const summary = await bot(wechat(), '请确认投诉内容').textContent();
-    await say(wechat(), /(\d+)\.\s*✅ 确认提交/.exec(summary ?? '')![1]!);
+    await choose('联系电话', '跳过');
+    await choose('什么时间前答复', '不指定');
+    await bot(wechat(), '发送照片或文件').waitFor();
+    await choose('发送照片或文件', '完成');
+    await choose('请确认投诉内容', '确认提交');
     second = NUMBER.exec((await bot(wechat(), '已登记').textContent()) ?? '')![0];
     await cardOf(await group('oc_tech_group'), second).waitFor();
     await screenshot('wechat-filed');
