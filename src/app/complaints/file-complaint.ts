@@ -51,7 +51,7 @@ export interface FileComplaintInput {
  * else its first reminder or deadline. Planned by the same domain function as the sweep, so a new
  * complaint is not swept in the next minute for nothing (it used to start at 1970: due at once).
  */
-function firstDueAt(ctx: AppContext, c: { registeredAt: Date; severity: Severity } & ReturnType<typeof computeDeadlines>): Date {
+function firstDueAt(ctx: AppContext, c: { departmentId: string; registeredAt: Date; severity: Severity } & ReturnType<typeof computeDeadlines>): Date {
   const facts: ClockFacts = {
     status: 'registered',
     severity: c.severity,
@@ -76,7 +76,7 @@ function firstDueAt(ctx: AppContext, c: { registeredAt: Date; severity: Severity
     resultDelivered: false,
     surveyDelivered: false,
   };
-  const plan = planSla({ facts, sent: new Set(), now: c.registeredAt, rules: clockRulesFromConfig(ctx.config), calendar: ctx.calendar });
+  const plan = planSla({ facts, sent: new Set(), now: c.registeredAt, rules: clockRulesFromConfig(ctx.config), calendar: ctx.calendarFor(c.departmentId) });
   return plan.steps.length ? c.registeredAt : (plan.nextDueAt ?? c.hardLimitAt);
 }
 
@@ -122,7 +122,7 @@ export async function fileComplaint(ctx: AppContext, tx: Tx, input: FileComplain
       resolveDueAt: deadlines.resolveDueAt,
       hardLimitAt: deadlines.hardLimitAt,
       intakeDueAt: deadlines.intakeDueAt,
-      nextDueAt: firstDueAt(ctx, { registeredAt, severity, ...deadlines }),
+      nextDueAt: firstDueAt(ctx, { departmentId: department.id, registeredAt, severity, ...deadlines }),
       recordedBy: input.recorder?.id ?? null,
       recordedByName: input.recorder?.name ?? null,
       updatedAt: registeredAt,

@@ -95,7 +95,7 @@ async function schedule(tx: Tx, id: number, next: Date | null, clocks: RunningCl
 }
 
 /** One complaint, in the caller's transaction: plan, act, plan again until nothing is due now. */
-async function sweepOne(ctx: AppContext, tx: Tx, id: number, now: Date, rules: ClockRules, counts: SweepCounts, memo: ClockMemo, lockedAlready = false): Promise<void> {
+async function sweepOne(ctx: AppContext, tx: Tx, id: number, now: Date, rules: ClockRules, counts: SweepCounts, memoFor: (departmentId: string) => ClockMemo, lockedAlready = false): Promise<void> {
   if (!lockedAlready) {
     const locked = await tx.$queryRaw<{ id: number }[]>`SELECT "id" FROM "Complaint" WHERE "id" = ${id} AND "nextDueAt" <= ${now} FOR UPDATE SKIP LOCKED`;
     if (locked.length === 0) return; // another sweep holds it, or it was handled meanwhile
@@ -111,7 +111,7 @@ async function sweepOne(ctx: AppContext, tx: Tx, id: number, now: Date, rules: C
       facts = await loadClockFacts(tx, complaint);
       sent = await sentKeys(tx, id);
     }
-    const plan = planSla({ facts, sent, now, rules, calendar: ctx.calendarFor(complaint.departmentId), memo });
+    const plan = planSla({ facts, sent, now, rules, calendar: ctx.calendarFor(complaint.departmentId), memo: memoFor(complaint.departmentId) });
     if (plan.steps.length === 0) {
       await schedule(tx, id, plan.nextDueAt, plan.clocks);
       return;
@@ -188,7 +188,13 @@ async function sweepAll(ctx: AppContext, now: Date, batchSize: number): Promise<
   const rules = clockRulesFromConfig(ctx.config);
   const counts: SweepCounts = { ...ZERO };
   // Reminder instants are business-time arithmetic: remembered for the whole sweep (keys are the clocks' own instants).
-  const memo: ClockMemo = new Map();
+  // (one memo per department: each department may keep its own calendar)
+  const memos = new Map<string, ClockMemo>();
+  const memo = (departmentId: string): ClockMemo => {
+    let m = memos.get(departmentId);
+    if (!m) memos.set(departmentId, (m = new Map()));
+    return m;
+  };
   const seen: number[] = [];
   for (;;) {
     let ids: number[] = [];
@@ -215,7 +221,7 @@ export async function nextSweepDueAt(ctx: AppContext): Promise<Date | null> {
 }
 
 /** The batch's ids when the whole-batch transaction failed: each complaint again in its own transaction. */
-async function redoOneByOne(ctx: AppContext, now: Date, batchSize: number, seen: number[], rules: ClockRules, counts: SweepCounts, memo: ClockMemo): Promise<number[]> {
+async function redoOneByOne(ctx: AppContext, now: Date, batchSize: number, seen: number[], rules: ClockRules, counts: SweepCounts, memo: (departmentId: string) => ClockMemo): Promise<number[]> {
   const due = await ctx.db.$queryRaw<{ id: number }[]>`
     SELECT "id" FROM "Complaint" WHERE "nextDueAt" <= ${now} AND NOT ("id" = ANY(${seen}::int[]))
     ORDER BY "nextDueAt", "id" LIMIT ${batchSize}`;
@@ -291,7 +297,7 @@ function factsOf(c: Complaint, x: { transfer?: { n: number; last: Date }; reopen
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
 /** One batch in the caller's transaction; returns the ids it locked. */
-async function sweepBatch(ctx: AppContext, tx: Tx, now: Date, batchSize: number, seen: number[], rules: ClockRules, counts: SweepCounts, memo: ClockMemo): Promise<number[]> {
+async function sweepBatch(ctx: AppContext, tx: Tx, now: Date, batchSize: number, seen: number[], rules: ClockRules, counts: SweepCounts, memo: (departmentId: string) => ClockMemo): Promise<number[]> {
   const rows = await tx.$queryRaw<Complaint[]>`
     SELECT * FROM "Complaint" WHERE "nextDueAt" <= ${now} AND NOT ("id" = ANY(${seen}::int[]))
     ORDER BY "nextDueAt", "id" LIMIT ${batchSize} FOR UPDATE SKIP LOCKED`;
@@ -303,7 +309,7 @@ async function sweepBatch(ctx: AppContext, tx: Tx, now: Date, batchSize: number,
   const notices: { complaint: Complaint; step: NoticeStep }[] = [];
   const scheduled: { id: number; next: Date | null; clocks: RunningClock[] }[] = [];
   for (const c of rows) {
-    const plan = planSla({ facts: facts.get(c.id)!, sent: sent.get(c.id)!, now, rules, calendar: ctx.calendar, memo });
+    const plan = planSla({ facts: facts.get(c.id)!, sent: sent.get(c.id)!, now, rules, calendar: ctx.calendarFor(c.departmentId), memo: memo(c.departmentId) });
     if (plan.steps.length === 0) scheduled.push({ id: c.id, next: plan.nextDueAt, clocks: plan.clocks });
     else if (plan.steps.some((s) => s.kind === 'upgrade' || s.kind === 'repost') || (plan.escalate && c.escalationTier < TOP_TIER)) later.push(c);
     else for (const step of plan.steps as NoticeStep[]) notices.push({ complaint: c, step });
@@ -331,7 +337,8 @@ async function sweepBatch(ctx: AppContext, tx: Tx, now: Date, batchSize: number,
     }
     // Plan again with the notices sent (nothing else changed): usually nothing is left until the next due.
     for (const id of new Set(notices.map((n) => n.complaint.id))) {
-      const plan = planSla({ facts: facts.get(id)!, sent: sent.get(id)!, now, rules, calendar: ctx.calendar, memo });
+      const dep = byId.get(id)!.departmentId;
+      const plan = planSla({ facts: facts.get(id)!, sent: sent.get(id)!, now, rules, calendar: ctx.calendarFor(dep), memo: memo(dep) });
       if (plan.steps.length === 0) scheduled.push({ id, next: plan.nextDueAt, clocks: plan.clocks });
       else later.push(byId.get(id)!);
     }
