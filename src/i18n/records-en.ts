@@ -144,4 +144,8 @@ export const recordsEn: Record<keyof typeof recordsZh, string> = {
   'appraisal.private': '📋 {department} handlers for {month} (for the supervisor only):',
   'appraisal.me': '📋 {name} this month (since {since}):',
   'appraisal.meNone': '📋 {name}: nothing accepted, resolved or rated this month (since {since}) yet.',
+  'search.title': '🔎 {count} complaint(s) match "{query}" (newest first):',
+  'search.line': '{number} · {status} · {department} · {phone} · {registered} · {text}',
+  'search.none': '🔎 No complaint you may see matches "{query}".',
+  'search.more': '…only the newest {limit} are listed; narrow the search.',
 };

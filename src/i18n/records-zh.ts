@@ -142,4 +142,8 @@ export const recordsZh = {
   'appraisal.private': '📋 {department} {month} 处理人考核（仅发给主管）：',
   'appraisal.me': '📋 {name} 本月（{since} 起）个人统计：',
   'appraisal.meNone': '📋 {name} 本月（{since} 起）还没有受理、办结或评分的投诉。',
+  'search.title': '🔎 “{query}” 找到 {count} 件投诉（最新在前）：',
+  'search.line': '{number} · {status} · {department} · {phone} · {registered} · {text}',
+  'search.none': '🔎 没有找到与“{query}”相符、且您可查看的投诉。',
+  'search.more': '…只列出最新的 {limit} 件，请缩小范围。',
 } as const;

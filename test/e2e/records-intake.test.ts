@@ -22,6 +22,9 @@ function messageEvent(chatId: string, openId: string, text: string) {
   };
 }
 
+/** The card's text with Feishu's markdown entity escapes (&#45; for -, &#58; for :) read back as characters. */
+const shownIn = (h: Harness, messageId: string) => cardText(h, messageId).replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)));
+
 const FORM = {
   in_channel: 'phone',
   in_name: '张先生',
@@ -39,6 +42,7 @@ describe.each(harnessKinds())('staff intake on $name', (kind) => {
   let h: Harness;
   useHarness(kind, (started) => (h = started));
   const db = () => h.bot.ctx.db;
+  const shown = (messageId: string) => shownIn(h, messageId);
 
   /** Types /new in a chat and returns the posted form card's message id. */
   async function newForm(chatId: string, who: string, text = '/new'): Promise<string> {
@@ -71,7 +75,7 @@ describe.each(harnessKinds())('staff intake on $name', (kind) => {
     expect(done.toast?.type).toBe('success');
     const c = await db().complaint.findFirstOrThrow({ where: { channel: 'phone' }, orderBy: { id: 'desc' }, include: { customer: true } });
     expect(done.toast?.content).toBe(`已登记 ${c.number}，已转客服部`);
-    expect(cardText(h, formId)).toContain(`${c.number}** 已登记（电话），由 陈静 记录`);
+    expect(shown(formId)).toContain(`${c.number}** 已登记（电话），由 陈静 记录`);
     expect([c.departmentId, c.status, c.contactPhone, c.subject, c.desiredOutcome, c.occurredAt, c.address, c.requestedReplyBy, c.recordedBy, c.recordedByName]).toEqual([
       'cs', 'registered', '13900001111', '营业厅前台', '道歉并办理退订', '昨天下午', '人民路 8 号营业厅', '3 天内', `feishu:${QA_AGENT}`, '陈静',
     ]);
@@ -87,14 +91,14 @@ describe.each(harnessKinds())('staff intake on $name', (kind) => {
     // The department's card: channel, recorder, and the first call task (tell the customer the number).
     const cardId = await cardMessageId(h, c.id, 'oc_cs_group');
     await outboxSettled(h);
-    let card = cardText(h, cardId);
+    let card = shown(cardId);
     for (const part of ['电话', '登记人**：陈静', '联系客户（客户无在线对话）', `☎ 请告知客户：您的投诉已登记，编号 ${c.number}`]) expect(card).toContain(part);
     const [ackTask] = await openTaskIds(c.id);
     expect((await click(h, cardId, 'ou_cs_agent_2', `informed_${ackTask}`)).toast).toMatchObject({ type: 'success', content: `已记录：客户已被告知（${c.number}）` });
     const ack = await db().customerTask.findUniqueOrThrow({ where: { id: ackTask! } });
     expect([ack.doneBy, ack.doneByName, ack.doneAt !== null]).toEqual(['feishu:ou_cs_agent_2', '李强', true]);
     await outboxSettled(h);
-    expect(cardText(h, cardId)).toMatch(/✓ 李强 已告知客户 · [\d\- :]+：您的投诉已登记/);
+    expect(shown(cardId)).toMatch(/✓ 李强 已告知客户 · [\d\- :]+：您的投诉已登记/);
 
     // Accept, reply, resolve: each message for the customer is a task; nothing goes to any chat platform.
     await click(h, cardId, AGENT, 'accept');
@@ -109,7 +113,7 @@ describe.each(harnessKinds())('staff intake on $name', (kind) => {
       expect.stringContaining('打分'),
     ]);
     expect(await db().outboxMessage.count({ where: { complaintId: c.id, channel: { notIn: ['feishu'] } } })).toBe(0);
-    card = cardText(h, cardId);
+    card = shown(cardId);
     expect(card).toContain('回访结果（电话回访后填写）');
     for (const id of await openTaskIds(c.id)) expect((await click(h, cardId, AGENT, `informed_${id}`)).toast?.type).toBe('success');
 
@@ -156,7 +160,7 @@ describe.each(harnessKinds())('staff intake on $name', (kind) => {
     const c = await db().complaint.findFirstOrThrow({ where: { channel: 'letter' }, orderBy: { id: 'desc' } });
     const cardId = await cardMessageId(h, c.id, 'oc_cs_group');
     await outboxSettled(h);
-    expect(cardText(h, cardId)).toContain('此电话属于在线客户 Wang（Telegram）');
+    expect(shown(cardId)).toContain('此电话属于在线客户 Wang（Telegram）');
     expect((await click(h, cardId, AGENT, 'link')).toast?.content).toBe(`${c.number} 已关联到在线客户，后续通知将发到其对话`);
     expect(await customerGot(h, user, `${c.number} 已关联到本对话`)).toBeTruthy();
     await click(h, cardId, AGENT, 'accept');
@@ -165,7 +169,7 @@ describe.each(harnessKinds())('staff intake on $name', (kind) => {
     expect([linked.customer.platform, linked.channel]).toEqual(['telegram', 'letter']);
     await outboxSettled(h);
     expect(findElement(h.feishu.message(cardId).card as Record<string, any>, 'link')).toBeUndefined();
-    expect(cardText(h, cardId)).not.toContain('此电话属于在线客户');
+    expect(shown(cardId)).not.toContain('此电话属于在线客户');
     expect((await db().complaintEvent.findFirstOrThrow({ where: { complaintId: c.id, type: 'link_customer' } })).actor).toBe(`feishu:${AGENT}`);
   });
 
@@ -177,5 +181,27 @@ describe.each(harnessKinds())('staff intake on $name', (kind) => {
     // 王芳 accepted the counter complaint and the linked letter complaint in this file, and the chat one
     const accepted = await db().complaint.count({ where: { handlerOpenId: AGENT } });
     expect(texts).toEqual([expect.stringMatching(new RegExp(`^📋 王芳 本月（.+起）个人统计：\\n王芳：受理 ${accepted} · 办结 \\d+`))]);
+  });
+
+  it('/find by the full phone, its last 4 digits or text in the description: listed with phones masked, within what the sender may see', async () => {
+    const ask = async (chatId: string, who: string, text: string) => {
+      const before = h.feishu.messagesIn(chatId).length;
+      expect((await h.feishu.pushEvent('im.message.receive_v1', messageEvent(chatId, who, text), { via: 'ws' })).status).toBe(200);
+      await outboxSettled(h);
+      return h.feishu.messagesIn(chatId).slice(before).map((m) => m.text ?? '');
+    };
+    const phone = await db().complaint.findFirstOrThrow({ where: { contactPhone: '13900001111' } });
+    const [byLast4] = await ask('oc_cs_group', AGENT, '/find 1111');
+    expect(byLast4).toMatch(/^🔎 “\*\*\*\*1111” 找到 1 件投诉/);
+    expect(byLast4).toContain(`${phone.number} · 已关闭 · 客服部 · 139****1111`);
+    expect(byLast4).not.toContain('13900001111');
+    const [byPhone] = await ask('oc_cs_group', AGENT, '/find 139-0000-1111');
+    expect(byPhone).toContain(phone.number);
+    const [byText] = await ask('oc_cs_group', AGENT, '/find 拒绝办理退订');
+    expect(byText).toMatch(/“拒绝办理退订” 找到 \d+ 件投诉/);
+    expect(byText).toContain(phone.number);
+    // a QA agent in the QA group sees only QA's complaints
+    expect(await ask('oc_qa_group', QA_AGENT, '/find 1111')).toEqual(['🔎 没有找到与“****1111”相符、且您可查看的投诉。']);
+    expect(await ask('oc_cs_group', AGENT, '/find x')).toEqual(['用法：/find TS-20261122-0007']);
   });
 });

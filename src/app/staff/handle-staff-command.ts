@@ -21,6 +21,7 @@ import { parseDigestCommand, sendWeeklyDigest } from '../reports/send-weekly-dig
 import { requestExport } from '../records/request-export.ts';
 import { postIntakeForm } from '../records/post-intake-form.ts';
 import { showMyStats } from '../reports/show-my-stats.ts';
+import { searchComplaints } from '../records/search-complaints.ts';
 
 /** A text message to the bot in a Feishu chat, as the adapter decodes it. */
 export interface StaffMessageInbound {
@@ -58,7 +59,11 @@ export async function handleStaffCommand(ctx: AppContext, input: StaffMessageInb
 
     if (command === '/find') {
       const ref = words[1] ?? '';
-      if (!parseComplaintNumber(ref)) return answer('staff.command.findUsage');
+      if (!parseComplaintNumber(ref)) {
+        // by phone (full or last 4 digits) or by text in the description
+        const text = await searchComplaints(ctx, tx, { staff, departmentId: chatDepartment?.id ?? null, query: words.slice(1).join(' ') });
+        return enqueue(tx, { channel: 'feishu', kind: 'text', target: input.chatId, payload: { text } }, at);
+      }
       const complaint = await tx.complaint.findUnique({ where: { number: ref.toUpperCase() }, include: { department: true } });
       if (!complaint || !mayActOn(ctx.config, staff, complaint.departmentId)) return answer('staff.command.notFound', { number: ref.toUpperCase() });
       if (chatDepartment && chatDepartment.id !== complaint.departmentId)
