@@ -53,7 +53,7 @@ describe.each(harnessKinds())('structured resolution on $name', (kind) => {
     expect(text).toContain('What we are changing: Couriers are retrained on doorstep conduct.');
     expect(text).toContain('Compensation: Voucher, 50.50 yuan');
     expect(text).toContain('Thank you for telling us');
-    const card = cardText(h, f.messageId);
+    const card = cardText(h, f.messageId).replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n))); // Feishu markdown entity escapes
     for (const part of ['原因分析', '员工行为 · the courier skipped the doorbell', '改进措施', '代金券 ¥50.50']) expect(card).toContain(part);
     const event = await h.bot.ctx.db.complaintEvent.findFirstOrThrow({ where: { complaintId: f.complaint.id, type: 'resolve' } });
     expect(event.data).toMatchObject({ cause: 'staff_conduct', measure: 'Couriers are retrained on doorstep conduct.', compensation: { kind: 'voucher', cents: 5050 } });
