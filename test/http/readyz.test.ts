@@ -7,6 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.ts';
 import { freshPostgresUrl } from '../support/databases.ts';
+import { startWechatHarness, type WechatHarness } from '../support/wechat.ts';
 
 interface Ready {
   ok: boolean;
@@ -14,13 +15,13 @@ interface Ready {
   notReady: string[];
 }
 
-async function readyz(h: Harness): Promise<{ status: number; body: Ready }> {
+async function readyz(h: Pick<Harness, 'bot'>): Promise<{ status: number; body: Ready }> {
   const res = await fetch(`http://127.0.0.1:${h.bot.port}/readyz`);
   return { status: res.status, body: (await res.json()) as Ready };
 }
 
 /** Polls /readyz until it answers `status` (the channels reconnect on their own schedule). */
-async function readyzBecomes(h: Harness, status: number, timeoutMs = 15_000): Promise<Ready> {
+async function readyzBecomes(h: Pick<Harness, 'bot'>, status: number, timeoutMs = 15_000): Promise<Ready> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const r = await readyz(h);
@@ -97,5 +98,24 @@ describe.runIf(process.env.TEST_DATABASE_URL)('/readyz on PostgreSQL', () => {
     expect((await fetch(`http://127.0.0.1:${h.bot.port}/healthz`)).status).toBe(200);
     await admin(`ALTER DATABASE ${name()} WITH ALLOW_CONNECTIONS true`);
     expect((await readyzBecomes(h, 200)).checks.database).toEqual({ ok: true, detail: 'postgresql' });
+  });
+});
+
+describe('/readyz with a WeChat official account', () => {
+  let h: WechatHarness;
+  beforeAll(async () => {
+    h = await startWechatHarness();
+  });
+  afterAll(async () => {
+    await h?.bot.stop();
+    await h?.wechat.stop().catch(() => {});
+  });
+
+  it('is 200 while an access token can be had, 503 naming WeChat once it cannot (token expired, WeChat unreachable)', async () => {
+    expect((await readyzBecomes(h, 200)).checks.wechat).toEqual({ ok: true, detail: 'access token obtainable' });
+    await h.wechat.stop();
+    h.clock.advance(3 * 3600_000); // past the token's 2 hours: it must be fetched again
+    const down = await readyzBecomes(h, 503);
+    expect(down.notReady).toEqual([expect.stringMatching(/^wechat: no access token: /)]);
   });
 });
