@@ -188,6 +188,8 @@ export const en: Record<MessageKey, string> = {
   'card.event.resolved': 'resolved',
   'staff.toast.accepted': 'Accepted {number}',
   'staff.toast.resolved': 'Resolved {number}',
+  'staff.toast.youAccepted': 'You already accepted {number} at {when}',
+  'staff.toast.forged': 'This card does not belong to that complaint; nothing was done. Please use the complaint\'s own card.',
   'staff.toast.alreadyAccepted': '{number} was already accepted by {who} at {when}',
   'staff.toast.alreadyResolved': '{number} was already resolved by {who} at {when}',
   'staff.toast.notAllowed': '{number} is "{status}"; that action is not possible now',

@@ -188,6 +188,8 @@ export const zh = {
   'staff.toast.accepted': '已受理 {number}',
   'staff.toast.resolved': '已办结 {number}',
   'staff.toast.alreadyAccepted': '{number} 已由 {who} 于 {when} 受理',
+  'staff.toast.youAccepted': '您已于 {when} 受理 {number}',
+  'staff.toast.forged': '这张卡片不属于该投诉，操作未执行。请在该投诉自己的卡片上操作。',
   'staff.toast.alreadyResolved': '{number} 已由 {who} 于 {when} 办结',
   'staff.toast.notAllowed': '{number} 当前状态为“{status}”，不能执行此操作',
   'staff.toast.notStaff': '您不在配置的员工名单中，不能处理投诉',

@@ -41,7 +41,7 @@ describe.each(harnessKinds())('bad input on the card on $name', (kind) => {
     ['an escalation tier out of range', () => accepted, () => ({ v: 1, a: 'escalate', c: c(), t: 9 }), { route_reason: 'x' }, 'error', /无法识别的操作/],
     ['a value that is an array', () => accepted, () => [1, 'note'], undefined, 'error', /无法识别的操作/],
     ['a form that is not an object', () => accepted, () => value(accepted, 'note'), 'just a string', 'error', /无法识别的操作/],
-    ['a complaint that does not exist', () => accepted, () => ({ v: 1, a: 'note', c: 987654 }), { message: 'x' }, 'error', /找不到这条投诉/],
+    ['a complaint that does not exist', () => accepted, () => ({ v: 1, a: 'note', c: 987654 }), { message: 'x' }, 'error', /这张卡片不属于该投诉/], // the clicked card is bound to its own complaint
     ['an empty reply', () => accepted, () => value(accepted, 'reply'), { message: '' }, 'warning', /请先填写内容/],
     ['a reply of spaces only', () => accepted, () => value(accepted, 'reply'), { message: '   \n ' }, 'warning', /请先填写内容/],
     ['a reply that is not text', () => accepted, () => value(accepted, 'reply'), { message: 42 }, 'warning', /请先填写内容/],
@@ -56,7 +56,7 @@ describe.each(harnessKinds())('bad input on the card on $name', (kind) => {
     ['a severity that is not offered', () => accepted, () => value(accepted, 'classify'), { category: 'service', severity: 'catastrophic' }, 'warning', /级别不是可选的值/],
     ['an extension that is not offered', () => accepted, () => value(accepted, 'extend'), { extension: '99d', extend_reason: 'x' }, 'warning', /延期时长不是可选的值/],
     ['an extension without a reason', () => accepted, () => value(accepted, 'extend'), { extension: '2h' }, 'warning', /请先填写原因/],
-    ['accepting twice', () => accepted, () => ({ v: 1, a: 'accept', c: c() }), undefined, 'info', /已由 王芳 于 .* 受理/],
+    ['accepting twice', () => accepted, () => ({ v: 1, a: 'accept', c: c() }), undefined, 'info', /您已于 .* 受理/], // the clicker accepted it herself
     ['rejecting an accepted complaint', () => accepted, () => ({ v: 1, a: 'reject', c: c() }), { reject_reason: 'no_facts' }, 'warning', /当前状态为“已受理”，不能执行此操作/],
     ['reopening an open complaint', () => accepted, () => ({ v: 1, a: 'reopen', c: c() }), { reopen_reason: 'x' }, 'warning', /不能执行此操作/],
     ['replying before it is accepted', () => registered, () => ({ v: 1, a: 'reply', c: registered.complaint.id }), { message: 'hi' }, 'warning', /当前状态为“待受理”/],

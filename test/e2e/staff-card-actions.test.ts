@@ -238,6 +238,42 @@ describe.each(harnessKinds())('staff card actions on $name', (kind) => {
     expect(cardText(h, f.messageId)).toContain('查看了完整电话');
   });
 
+  it('a card is bound to its complaint: a value naming another complaint is forged — toast, nothing redrawn, nothing changed, logged', async () => {
+    const a = await fileFor(h);
+    const b = await fileFor(h);
+    const cardA = JSON.stringify(h.feishu.message(a.messageId).card);
+    const beforeB = await snapshot(h, b.complaint.id);
+    const forgedValue = { ...buttonValue(h.feishu.message(a.messageId).card!, 'accept'), c: b.complaint.id };
+    for (const operator of [AGENT_1, 'ou_someone_else']) {
+      const answer = await h.feishu.clickButton({ messageId: a.messageId, operator: { open_id: operator }, value: forgedValue });
+      expect(answer.toast?.type).toBe('error');
+      expect(answer.card).toBeUndefined(); // not redrawn as B's live card
+      expect(JSON.stringify(h.feishu.message(a.messageId).card)).toBe(cardA);
+    }
+    expectUnchanged(beforeB, await snapshot(h, b.complaint.id));
+    expect((await row(a.complaint.id)).status).toBe('registered');
+  });
+
+  it('after a transfer, the old department clicking the old card is told the card is outdated and where the complaint is, not "no permission"', async () => {
+    const f = await fileFor(h);
+    const oldAccept = buttonValue(h.feishu.message(f.messageId).card!, 'accept');
+    await click(h, f.messageId, AGENT_1, 'transfer', { department: 'tech', route_reason: 'Router fault' });
+    const answer = await h.feishu.clickButton({ messageId: f.messageId, operator: { open_id: AGENT_2 }, value: oldAccept });
+    expect(answer.toast?.type).toBe('warning');
+    expect(answer.toast?.content).toContain('此卡片已过期');
+    expect(answer.toast?.content).toContain('技术部');
+  });
+
+  it('my own second click on accept says I already accepted it', async () => {
+    const f = await fileFor(h);
+    const accept = buttonValue(h.feishu.message(f.messageId).card!, 'accept');
+    expect((await click(h, f.messageId, AGENT_1, 'accept')).toast?.type).toBe('success');
+    const again = await h.feishu.clickButton({ messageId: f.messageId, operator: { open_id: AGENT_1 }, value: accept });
+    expect(again.toast?.content).toBe(`您已于 ${formatLocalTime((await row(f.complaint.id)).acceptedAt!, 'Asia/Shanghai')} 受理 ${f.number}`);
+    const other = await h.feishu.clickButton({ messageId: f.messageId, operator: { open_id: AGENT_2 }, value: accept });
+    expect(other.toast?.content).toContain('已由 王芳 于');
+  });
+
   it('refuses people outside the staff list and other departments with a toast saying why, and changes nothing', async () => {
     const f = await fileFor(h);
     const before = await snapshot(h, f.complaint.id);

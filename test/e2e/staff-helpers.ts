@@ -38,8 +38,9 @@ export function buttonValue(card: Json, elementId: string): Json {
   return button.behaviors[0].value;
 }
 
+/** The card's JSON with the markdown entity escapes decoded, i.e. the texts as Feishu shows them. */
 export function cardText(h: Harness, messageId: string): string {
-  return JSON.stringify(h.feishu.message(messageId).card);
+  return JSON.stringify(h.feishu.message(messageId).card).replace(/&#(\d{1,6});/g, (_, n: string) => String.fromCodePoint(Number(n)));
 }
 
 export interface Filed {

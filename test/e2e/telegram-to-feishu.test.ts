@@ -60,7 +60,7 @@ describe.each(kinds)('Telegram → Feishu → Telegram on $name', (kind) => {
     expect(Date.now() - started).toBeGreaterThan(0);
     const card = h.feishu.message(messageId);
     expect(card.chatId).toBe('oc_cs_group');
-    const text = JSON.stringify(card.card);
+    const text = JSON.stringify(card.card).replace(/&#(\d{1,6});/g, (_, n: string) => String.fromCodePoint(Number(n))); // as Feishu shows it
     expect(card.card).toMatchObject({ schema: '2.0' });
     for (const part of [number, '服务态度', '一般', 'The courier threw the parcel over the fence.', 'Li Lei', '138****5678', 'Telegram', '受理时限', '办结时限', '待受理'])
       expect(text).toContain(part);
@@ -117,7 +117,7 @@ describe.each(kinds)('Telegram → Feishu → Telegram on $name', (kind) => {
 
     const ok = await h.feishu.clickButton({ messageId, operator: { open_id: 'ou_cs_agent_2' }, value: resolve, formValue: { resolution: 'Refunded the delivery fee and apologised.' } });
     expect(ok.toast).toMatchObject({ type: 'success', content: `已办结 ${number}` });
-    expect(JSON.stringify(card())).toContain('Refunded the delivery fee and apologised.');
+    expect(JSON.stringify(card()).replace(/&#(\d{1,6});/g, (_, n: string) => String.fromCodePoint(Number(n)))).toContain('Refunded the delivery fee and apologised.');
     expect(JSON.stringify(card())).toContain('已解决');
     const told = await h.telegram.nextBotCall('sendMessage', { chatId: user.id });
     expect(String(told.params.text)).toContain('Refunded the delivery fee and apologised.');

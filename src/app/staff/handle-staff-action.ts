@@ -147,6 +147,14 @@ export async function handleStaffAction(ctx: AppContext, input: StaffActionInput
     toast: { type, text: t(lang, key, params) },
     ...(withCard ? { complaintId: input.complaintId } : {}),
   });
+  // The clicked message decides which complaint a card action is about: each posted card is bound to its
+  // complaint (CardMessage). A value naming another complaint is forged or mixed up: refuse it without
+  // drawing anything (the answer would otherwise redraw this message as the other complaint's card).
+  const posted = input.messageId ? await ctx.db.cardMessage.findFirst({ where: { messageId: input.messageId }, select: { complaintId: true, active: true } }) : null;
+  if (posted && posted.complaintId !== input.complaintId) {
+    ctx.log.warn({ operator: input.operatorOpenId, messageId: input.messageId, cardComplaintId: posted.complaintId, valueComplaintId: input.complaintId, action: input.action.kind }, 'staff action refused: the value names another complaint than the clicked card');
+    return { toast: { type: 'error', text: t(lang, 'staff.toast.forged') } };
+  }
   const staff = findStaff(ctx.config, input.operatorOpenId);
   if (!staff) {
     ctx.log.warn({ operator: input.operatorOpenId, complaintId: input.complaintId, action: input.action.kind }, 'staff action refused: not in the staff list');
@@ -164,16 +172,18 @@ export async function handleStaffAction(ctx: AppContext, input: StaffActionInput
         const department = ctx.config.departments.find((d) => d.id === complaint.departmentId);
         const statusText = t(lang, `card.status.${complaint.status}` as MessageKey);
         if (!(await recordInboundEvent(tx, 'feishu', input.eventId, ctx.now()))) return toast('info', 'staff.toast.current', { number: complaint.number, status: statusText });
-        if (!mayActOn(ctx.config, staff, complaint.departmentId)) {
-          ctx.log.warn({ operator: staff.openId, complaint: complaint.number, action: input.action.kind }, 'staff action refused: other department');
-          return toast('error', 'staff.toast.otherDepartment', { number: complaint.number, department: department?.name ?? complaint.departmentId });
-        }
+        // An outdated card is said to be outdated (and where the complaint is now) before any permission
+        // check: the old department is no longer allowed, but what it needs to know is that the card moved on.
         if (input.messageId) {
           const card = await tx.cardMessage.findFirst({ where: { messageId: input.messageId } });
           if (card && (!card.active || card.complaintId !== complaint.id)) {
             ctx.log.info({ operator: staff.openId, complaint: complaint.number, action: input.action.kind }, 'staff action refused: outdated card');
             return toast('warning', 'staff.toast.staleCard', { number: complaint.number, status: statusText, department: department?.name ?? complaint.departmentId });
           }
+        }
+        if (!mayActOn(ctx.config, staff, complaint.departmentId)) {
+          ctx.log.warn({ operator: staff.openId, complaint: complaint.number, action: input.action.kind }, 'staff action refused: other department');
+          return toast('error', 'staff.toast.otherDepartment', { number: complaint.number, department: department?.name ?? complaint.departmentId });
         }
         const done = await run(ctx, tx, complaint, staff, actor, input.action);
         await refreshComplaintCards(tx, complaint.id, ctx.now(), { except: input.messageId });
@@ -264,7 +274,9 @@ async function explain(
   const who = last?.actorName ?? t(lang, 'system');
   const when = last ? formatLocalTime(last.at, ctx.calendar.timeZone) : '';
   if (d.reason === 'alreadyEscalated') return toast('info', 'staff.toast.alreadyEscalated', { number, who, when });
-  if (complaint.status === 'accepted' && input.action.kind === 'accept') return toast('info', 'staff.toast.alreadyAccepted', { number, who, when });
+  // Told about one's own earlier click as such, not in the third person.
+  const mine = last?.actor === `feishu:${input.operatorOpenId}`;
+  if (complaint.status === 'accepted' && input.action.kind === 'accept') return toast('info', mine ? 'staff.toast.youAccepted' : 'staff.toast.alreadyAccepted', { number, who, when });
   if (complaint.status === 'resolved') return toast('info', 'staff.toast.alreadyResolved', { number, who, when });
   return toast('warning', 'staff.toast.notAllowed', { number, status, who, when });
 }
