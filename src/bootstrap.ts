@@ -21,11 +21,12 @@ import { loadComplaintView } from './app/complaints/complaint-view.ts';
 import { enqueueCardRefresh } from './app/shared/outbox.ts';
 import { recordInboundEvent } from './app/shared/record-inbound-event.ts';
 import { OutboxWorker, type ChannelSender } from './delivery/outbox-worker.ts';
-import { customerSender, feishuSender, type CustomerPorts } from './delivery/senders.ts';
+import { customerSender, feishuSender, telegramLimits, type CustomerPorts } from './delivery/senders.ts';
 import { closeHttpServer, startHttpServer, type Route } from './http/server.ts';
 import { HttpRefusal } from './http/body.ts';
 import { checkReadiness, type ReadinessProbe, type ReadinessReport } from './http/readiness.ts';
 import { BotMetrics } from './metrics/bot-metrics.ts';
+import { OutboxWakeup } from './delivery/outbox-wakeup.ts';
 import { t, languageFromCode, type Language } from './i18n/index.ts';
 import { renderComplaintCard } from '../cards/complaint-card.ts';
 // Channels' SDKs (grammY, the Lark SDK, Wechaty) are imported when their channel is configured, not here.
@@ -44,6 +45,25 @@ import { rememberSignedRequest } from './app/shared/remember-signed-request.ts';
 import { createStaffMessageHandler } from '../adapters/feishu/staff-message.ts';
 
 export const FEISHU_CALLBACK_PATH = '/feishu/callback';
+
+/**
+ * Instances starting together contend for the migration lock and the same rows: a lock timeout, a
+ * deadlock or a unique-key race is retried (with a growing pause), not fatal.
+ */
+async function retryStartupStep<T>(name: string, step: () => Promise<T>, log: Logger, attempts = 8): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const contended = /advisory lock|lock timeout|timed out|deadlock|could not serialize|P2002|P2028|P2034|Unique constraint|Transaction already closed/i.test(message);
+      if (!contended || attempt >= attempts) throw error;
+      const wait = Math.min(500 * 2 ** attempt, 10_000);
+      log.warn({ step: name, attempt, retryInMs: wait, err: message.slice(0, 300) }, 'start-up step met another instance; retrying');
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+}
 
 export interface RunningBot {
   ctx: AppContext;
@@ -64,6 +84,8 @@ export interface StartOptions {
   /** Overrides the PGlite folder (tests use 'memory://'). */
   pgliteDir?: string;
   outboxPollMs?: number;
+  /** How often an instance that does not poll Telegram tries to take over (default 5 s). */
+  telegramLockRetryMs?: number;
   /** Scheduled jobs (SLA sweep, digest, summaries); default on. Tests that do not exercise them turn them off. */
   jobs?: boolean;
   /** More HTTP routes on the bot's server (the sandbox page and its API). */
@@ -92,7 +114,7 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
     },
   });
   const database = await openDatabase({ url: env.DATABASE_URL, dataDir: opts.pgliteDir ?? path.join(env.DATA_DIR, 'pglite') });
-  const applied = await database.migrate();
+  const applied = await retryStartupStep('migrations', () => database.migrate(), log);
   log.info({ database: database.kind, applied }, applied.length ? 'database migrated' : 'database schema up to date');
 
   let outbox: OutboxWorker | undefined;
@@ -109,7 +131,7 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
     outboxChanged: () => outbox?.kick(),
     metrics,
   };
-  await syncDirectory(ctx);
+  await retryStartupStep('directory sync', () => syncDirectory(ctx), log);
   logCalendarGaps(ctx, findCalendarGaps(ctx));
 
   const senders: Record<string, ChannelSender> = {};
@@ -135,13 +157,15 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
       apiRoot: env.TELEGRAM_API_ROOT,
       webhook: env.TELEGRAM_WEBHOOK_URL && env.TELEGRAM_WEBHOOK_SECRET ? { url: env.TELEGRAM_WEBHOOK_URL, secret: env.TELEGRAM_WEBHOOK_SECRET } : undefined,
       log: log.child({ channel: 'telegram' }),
+      // Several instances may share PostgreSQL: one polls at a time (PGlite: this one).
+      ...(env.DATABASE_URL ? { pollingLock: { url: env.DATABASE_URL, ...(opts.telegramLockRetryMs ? { retryMs: opts.telegramLockRetryMs } : {}) } } : {}),
       onMessage: (inbound) => {
         metrics.inbound('telegram', 'message');
         return handleCustomerMessage(ctx, inbound);
       },
       errorText: (inbound) => t(languageFromCode(inbound.languageCode) ?? config.defaultLanguage, 'customer.error'),
     });
-    senders.telegram = customerSender(telegram);
+    senders.telegram = customerSender(telegram, telegramLimits());
     customerPorts.telegram = telegram;
     probes.telegram = telegram;
     if (telegram.webhookPath) routes[telegram.webhookPath] = (req, res) => telegram!.handleWebhook(req, res);
@@ -252,8 +276,11 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
     stops.push(() => wechat!.stop());
   }
 
-  outbox = new OutboxWorker({ db: database.prisma, senders, log: log.child({ part: 'outbox' }), now: ctx.now, pollMs: opts.outboxPollMs ?? 1000, metrics });
+  outbox = new OutboxWorker({ db: database.prisma, senders, log: log.child({ part: 'outbox' }), now: ctx.now, pollMs: opts.outboxPollMs ?? 5000, metrics });
   outbox.start();
+  // Other instances' rows wake this worker too (PostgreSQL NOTIFY); on PGlite the in-process kick is enough.
+  const wakeup = env.DATABASE_URL ? new OutboxWakeup({ url: env.DATABASE_URL, onWake: () => outbox?.kick(), log: log.child({ part: 'outbox' }) }) : undefined;
+  await wakeup?.start();
 
   // Scheduled jobs (src/jobs): every slot runs once across instances; a slot missed while down is made up now.
   if (opts.jobs ?? true) {
@@ -283,6 +310,11 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
     feishu,
     wechat,
     outbox,
+    /**
+     * Graceful stop: take no new work (no new HTTP requests, no new Telegram updates), let what was taken
+     * finish and be committed (requests answered, updates handled), deliver and mark what the outbox has in
+     * flight, then close the database. The process's deadline (SHUTDOWN_TIMEOUT) is main.ts's.
+     */
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -291,6 +323,7 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
       await telegram?.stop();
       for (const s of stops) await s();
       await outbox!.stop();
+      await wakeup?.stop();
       await database.close();
     },
   };

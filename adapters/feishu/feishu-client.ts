@@ -4,6 +4,7 @@
  * (the SDK does not refresh it by itself) and the call is retried.
  */
 import * as lark from '@larksuiteoapi/node-sdk';
+import axios, { type AxiosInstance } from 'axios';
 import { PlatformError, type StaffChannelPort } from '../../src/delivery/ports.ts';
 
 const TOKEN_INVALID = new Set([99991663, 99991661, 99991668]);
@@ -13,6 +14,23 @@ export interface FeishuClientOptions {
   appId: string;
   appSecret: string;
   domain: string;
+  /** No answer (or no connection) within this fails the call, retryably (default 15 s). */
+  timeoutMs?: number;
+}
+
+/**
+ * The SDK's own HTTP instance has no timeout: one request Feishu never answers would hold its sender for
+ * ever. This one is the SDK's default (answers are the body, or body and headers when asked) with a
+ * connect/idle timeout and a total deadline per request.
+ */
+export function feishuHttpInstance(timeoutMs: number): AxiosInstance {
+  const instance = axios.create({ timeout: timeoutMs });
+  instance.interceptors.request.use((config) => {
+    if (!config.signal) config.signal = AbortSignal.timeout(timeoutMs);
+    return config;
+  });
+  instance.interceptors.response.use((resp) => ((resp.config as { $return_headers?: boolean }).$return_headers ? { data: resp.data, headers: resp.headers } : resp.data) as never);
+  return instance;
 }
 
 /** The SDK's token cache, with a way to forget a token the server rejected. */
@@ -52,6 +70,7 @@ export class FeishuClient implements StaffChannelPort {
       appSecret: opts.appSecret,
       domain: opts.domain,
       cache: this.cache as unknown as lark.Cache,
+      httpInstance: feishuHttpInstance(opts.timeoutMs ?? 15_000) as unknown as lark.HttpInstance,
       // Failures come back as PlatformError and are logged once, with context, by the outbox worker.
       loggerLevel: lark.LoggerLevel.fatal,
     });

@@ -7,7 +7,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { Bot, GrammyError, HttpError, InlineKeyboard } from 'grammy';
 import type { Update } from 'grammy/types';
+import { sequentialize } from '@grammyjs/runner';
 import { HttpRefusal, readRequestBody } from '../../src/http/body.ts';
+import { LosslessPolling } from './polling.ts';
+import { PollingLeader } from './polling-leader.ts';
 import type { CustomerInbound } from '../../src/app/shared/inbound.ts';
 import type { TextButton } from '../../src/app/shared/outbox.ts';
 import { FILE_TOO_BIG, PlatformError, type CustomerChannelPort, type DownloadedFile } from '../../src/delivery/ports.ts';
@@ -20,6 +23,15 @@ export interface TelegramChannelOptions {
   /** Largest file `downloadFile` fetches (default 10 MB: what Feishu takes as an image). */
   maxDownloadBytes?: number;
   webhook?: { url: string; secret: string };
+  /**
+   * Several instances on one PostgreSQL: only the holder of an advisory lock there polls (the URL of that
+   * database). Unset (PGlite, one instance): this instance polls.
+   */
+  pollingLock?: { url: string; retryMs?: number };
+  /** Updates handled at once across chats (one chat's updates are always handled in order). */
+  concurrency?: number;
+  /** Deadline of every Bot API call but getUpdates (default 15 s). */
+  callTimeoutMs?: number;
   log: Logger;
   /** The app's entry point; errors are caught here and answered in `onError`. */
   onMessage: (inbound: CustomerInbound) => Promise<void>;
@@ -30,10 +42,20 @@ export interface TelegramChannelOptions {
 export class TelegramChannel implements CustomerChannelPort {
   readonly bot: Bot;
   private webhookReady = false;
-  private polling: Promise<void> | undefined;
+  private polling: LosslessPolling | undefined;
+  private leader: PollingLeader | undefined;
 
   constructor(private readonly opts: TelegramChannelOptions) {
     this.bot = new Bot(opts.token, { client: { ...(opts.apiRoot ? { apiRoot: opts.apiRoot } : {}), timeoutSeconds: 60 } });
+    // Every call but the long poll gets its own deadline: a Telegram that never answers fails the call
+    // (retried by the outbox) instead of holding a chat's lane for the client's 60 s.
+    const callTimeoutMs = opts.callTimeoutMs ?? 15_000;
+    this.bot.api.config.use((prev, method, payload, signal) =>
+      // grammY types its signal as the abort-controller polyfill's; the native one is what node-fetch gets either way.
+      prev(method, payload, (method === 'getUpdates' ? signal : signal ? AbortSignal.any([signal as unknown as AbortSignal, AbortSignal.timeout(callTimeoutMs)]) : AbortSignal.timeout(callTimeoutMs)) as never),
+    );
+    // One chat's updates in order, different chats at once (polling hands several out concurrently).
+    this.bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
     this.bot.use(async (ctx) => {
       let inbound: CustomerInbound | null;
       try {
@@ -69,20 +91,50 @@ export class TelegramChannel implements CustomerChannelPort {
       return;
     }
     await this.bot.api.deleteWebhook();
-    this.polling = this.bot.start({ drop_pending_updates: false, onStart: (me) => this.opts.log.info({ bot: me.username }, 'Telegram: long polling started') });
-    this.polling.catch((error: unknown) => this.opts.log.error({ err: error }, 'Telegram polling stopped with an error'));
+    if (!this.opts.pollingLock) return this.startPolling();
+    this.leader = new PollingLeader({
+      url: this.opts.pollingLock.url,
+      name: String(this.bot.botInfo.id),
+      log: this.opts.log,
+      retryMs: this.opts.pollingLock.retryMs,
+      onElected: () => this.startPolling(),
+      onDeposed: () => this.stopPolling(),
+    });
+    await this.leader.start();
+    if (!this.leader.isLeader) this.opts.log.info('Telegram: another instance polls; this one takes over if it stops');
   }
 
-  /** For /readyz: the webhook is set, or the long-polling loop is running (it ends on a 409 or a fatal error). */
+  /** For /readyz: the webhook is set, this instance's polling loop runs, or another instance holds the polling lock. */
   ready(): { ok: boolean; detail?: string } {
     if (this.opts.webhook) return this.webhookReady ? { ok: true, detail: 'webhook set' } : { ok: false, detail: 'webhook not set yet' };
-    if (!this.polling) return { ok: false, detail: 'not started' };
-    return this.bot.isRunning() ? { ok: true, detail: 'long polling' } : { ok: false, detail: 'long polling stopped' };
+    if (this.polling?.running) return { ok: true, detail: 'long polling' };
+    if (this.leader && !this.leader.isLeader) return { ok: true, detail: 'standby: another instance polls' };
+    return { ok: false, detail: this.polling ? 'long polling stopped' : 'not started' };
   }
 
+  /** True while this instance's polling loop runs (or the webhook is set). */
+  get receiving(): boolean {
+    return this.webhookReady || Boolean(this.polling?.running);
+  }
+
+  private async startPolling(): Promise<void> {
+    if (this.polling) return;
+    this.polling = new LosslessPolling(this.bot, { concurrency: this.opts.concurrency, log: this.opts.log });
+    await this.polling.start();
+    this.opts.log.info({ bot: this.bot.botInfo.username }, 'Telegram: long polling started');
+  }
+
+  private async stopPolling(): Promise<void> {
+    const polling = this.polling;
+    this.polling = undefined;
+    await polling?.stop();
+  }
+
+  /** Stops taking updates; every update already handed to the bot is handled and confirmed first. */
   async stop(): Promise<void> {
-    if (this.bot.isRunning()) await this.bot.stop();
-    await this.polling?.catch(() => {});
+    this.webhookReady = false;
+    if (this.leader) await this.leader.stop();
+    await this.stopPolling();
   }
 
   /**

@@ -9,21 +9,47 @@ import type { ChannelSender } from './outbox-worker.ts';
 import { t } from '../i18n/index.ts';
 import { inertText } from '../app/shared/feishu-text.ts';
 import { FILE_TOO_BIG, PlatformError, type CustomerChannelPort, type StaffChannelPort } from './ports.ts';
-import { PerKeyRateLimiter } from './rate-limiter.ts';
+import { PerKeyRateLimiter, TokenBucketLimiter } from './rate-limiter.ts';
 import type { ExportRequest } from '../app/shared/outbox.ts';
 import { buildComplaintExport, exportFileName } from '../app/records/export-complaints.ts';
 
 /** Feishu's upload limit for a file (im/v1/files). */
 const EXPORT_MAX_BYTES = 30 * 1024 * 1024;
 
-export function customerSender(port: CustomerChannelPort): ChannelSender {
+/** A limit that applies to some rows: `key` names the bucket a row counts against, or undefined when it does not apply. */
+export interface SendLimit {
+  limiter: { take(key: string): Promise<number> };
+  key: (row: OutboxMessage) => string | undefined;
+}
+
+export function customerSender(port: CustomerChannelPort, limits: SendLimit[] = []): ChannelSender {
   return {
     async send(row) {
       if (row.kind !== 'text') throw new PlatformError(row.channel, row.kind, `unknown outbox kind ${row.kind}`, { retryable: false });
       const payload = row.payload as unknown as { text: string; buttons?: TextButton[][] };
+      for (const limit of limits) {
+        const key = limit.key(row);
+        if (key !== undefined) await limit.limiter.take(key);
+      }
       await port.sendText(row.target, payload.text, payload.buttons);
     },
   };
+}
+
+/**
+ * Telegram's limits (docs/platforms.md): about one message a second in a chat (on average: a burst of ten
+ * is let through, as Telegram does, so a quick exchange is not slowed), 20 a minute in a group, about 30 a
+ * second for the whole bot. Each wait holds back only its own chat's lane: other chats go on meanwhile.
+ */
+export function telegramLimits(): SendLimit[] {
+  const perChat = new TokenBucketLimiter({ burst: 10, perSecond: 1 });
+  const perGroup = new PerKeyRateLimiter({ limit: 20, windowMs: 60_000 });
+  const perBot = new PerKeyRateLimiter({ limit: 30, windowMs: 1000 });
+  return [
+    { limiter: perChat, key: (row) => row.target },
+    { limiter: perGroup, key: (row) => (row.target.startsWith('-') ? row.target : undefined) },
+    { limiter: perBot, key: () => 'bot' },
+  ];
 }
 
 /**
@@ -31,6 +57,8 @@ export function customerSender(port: CustomerChannelPort): ChannelSender {
  * of one message. The window has a margin: requests leave spaced right but arrive with network jitter.
  */
 export const FEISHU_PER_TARGET = { limit: 5, windowMs: 1100 };
+/** Feishu allows an app 50 sends a second (and 1,000 a minute) in all. */
+export const FEISHU_PER_APP = { limit: 50, windowMs: 1100 };
 /** Feishu refuses an image upload for good: bad type or format (234001, 234011), empty (234010), too big (234006). */
 const IMAGE_REFUSED = new Set([234001, 234006, 234010, 234011]);
 /** Feishu refuses to update a message sent more than 14 days ago. */
@@ -40,7 +68,14 @@ const TOO_OLD_TO_UPDATE = 230031;
 export type CustomerPorts = Partial<Record<'telegram' | 'wechat', CustomerChannelPort>>;
 
 export function feishuSender(port: StaffChannelPort, db: Db, config: AppConfig, opts: { limiter?: PerKeyRateLimiter; customers?: CustomerPorts } = {}): ChannelSender {
-  const limiter = opts.limiter ?? new PerKeyRateLimiter(FEISHU_PER_TARGET);
+  const perTarget = opts.limiter ?? new PerKeyRateLimiter(FEISHU_PER_TARGET);
+  const perApp = new PerKeyRateLimiter(FEISHU_PER_APP);
+  const limiter = {
+    async take(key: string) {
+      await perTarget.take(key);
+      await perApp.take('app');
+    },
+  };
   const customers = opts.customers ?? {};
   const cardOf = async (row: OutboxMessage) => {
     const { cardId } = row.payload as unknown as { cardId: number };

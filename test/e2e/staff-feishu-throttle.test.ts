@@ -27,7 +27,7 @@ describe('Feishu sender throttle', () => {
     limiter.take = (key: string) => ((lastKey = key), take(key));
     const sender = feishuSender(new FeishuClient({ appId: APP_ID, appSecret: APP_SECRET, domain: emu.domain }), {} as Db, exampleConfig(), { limiter });
     const row = (id: number, target: string): OutboxMessage =>
-      ({ id, channel: 'feishu', kind: 'text', target, payload: { text: `${target} #${id}` }, status: 'sending', attempts: 1, nextAttemptAt: new Date(), lastError: null, complaintId: null, cardId: null, createdAt: new Date(), sentAt: null }) as OutboxMessage;
+      ({ id, channel: 'feishu', kind: 'text', target, payload: { text: `${target} #${id}` }, status: 'sending', attempts: 1, nextAttemptAt: new Date(), lastError: null, complaintId: null, cardId: null, createdAt: new Date(), sentAt: null, attemptId: null, sendStartedAt: null, reportedAt: null }) as OutboxMessage;
     const targets = ['oc_a', 'oc_a', 'oc_a', 'oc_b', 'oc_a', 'oc_a', 'oc_a', 'oc_b', 'oc_a'];
     for (const [i, target] of targets.entries()) await sender.send(row(i + 1, target));
 

@@ -34,6 +34,7 @@ import type {
   RateLimitOptions,
   RateLimitRequest,
   RateLimitTarget,
+  NetworkFault,
   RawResponse,
   ReceiveIdType,
   RecordedCall,
@@ -103,6 +104,7 @@ export class FeishuEmulator {
   private readonly consumed = new WeakSet<RecordedCall>();
   private readonly waiters = new Set<CallWaiter>();
   private rateLimits: RateLimitRule[] = [];
+  private faults: { match: (req: RateLimitRequest) => boolean; remaining: number; fault: NetworkFault }[] = [];
   private callbackUrl: string | undefined;
   private baseUrl: string | undefined;
   private state: 'new' | 'started' | 'stopped' = 'new';
@@ -135,6 +137,7 @@ export class FeishuEmulator {
       now: this.now,
       onCall: (c) => this.recordCall(c),
       takeRateLimit: (req) => this.takeRateLimit(req),
+      takeFault: (req) => this.takeFault(req),
     });
   }
 
@@ -199,6 +202,33 @@ export class FeishuEmulator {
       match = (r) => regex.test(r.path);
     }
     this.rateLimits.push({ match, remaining: times, opts });
+  }
+
+  /**
+   * Makes the next `times` matching requests fail at the network or server level: hang (no answer ever),
+   * reset (the connection is destroyed) or a 5xx. Targets as in rateLimitNext.
+   */
+  faultNext(target: RateLimitTarget, fault: NetworkFault, times = 1): void {
+    let match: (req: RateLimitRequest) => boolean;
+    if (typeof target === 'function') match = target;
+    else if (target instanceof RegExp) match = (r) => target.test(r.path);
+    else {
+      const { regex } = compilePathTemplate(target);
+      match = (r) => regex.test(r.path);
+    }
+    this.faults.push({ match, remaining: times, fault });
+  }
+
+  clearFaults(): void {
+    this.faults = [];
+  }
+
+  private takeFault(req: RateLimitRequest): NetworkFault | undefined {
+    const rule = this.faults.find((r) => r.remaining > 0 && r.match(req));
+    if (!rule) return undefined;
+    rule.remaining--;
+    this.faults = this.faults.filter((r) => r.remaining > 0);
+    return rule.fault;
   }
 
   clearRateLimits(): void {

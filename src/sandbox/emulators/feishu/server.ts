@@ -7,7 +7,7 @@ import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { LongConnectionHub } from './long-connection.ts';
 import { ApiError, isObject, type Store } from './store.ts';
-import type { JsonObject, RateLimitOptions, RateLimitRequest, RecordedCall } from './types.ts';
+import type { JsonObject, NetworkFault, RateLimitOptions, RateLimitRequest, RecordedCall } from './types.ts';
 
 export interface HttpServerDeps {
   appId: string;
@@ -20,6 +20,8 @@ export interface HttpServerDeps {
   onCall: (call: Omit<RecordedCall, 'seq'>) => void;
   /** Returns options when this request must be rate limited (and consumes one injection). */
   takeRateLimit: (req: RateLimitRequest) => RateLimitOptions | undefined;
+  /** Returns a fault when this request must fail at the network or server level (and consumes it). */
+  takeFault: (req: RateLimitRequest) => NetworkFault | undefined;
 }
 
 interface ParsedRequest {
@@ -191,7 +193,13 @@ export class FeishuHttpServer {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const at = this.deps.now();
     const parsed = await this.parse(req);
-    const reply = await this.dispatch(parsed);
+    const fault = this.stopping ? undefined : this.deps.takeFault({ method: parsed.method, path: parsed.path, query: parsed.query });
+    if (fault?.kind === 'hang') return; // never answered; the connection is cut when the emulator stops
+    if (fault?.kind === 'reset') {
+      req.socket.destroy();
+      return;
+    }
+    const reply = fault ? { status: fault.status ?? 500, body: { code: 1, msg: 'emulated server error' } } : await this.dispatch(parsed);
     const logId = randomBytes(12).toString('hex');
     res.writeHead(reply.status, {
       'content-type': 'application/json; charset=utf-8',

@@ -137,6 +137,13 @@ export interface RateLimitRequest {
 
 export type RateLimitTarget = string | RegExp | ((req: RateLimitRequest) => boolean);
 
+/**
+ * A network or server fault for the next matching request(s): `hang` never answers (until the emulator
+ * stops), `reset` destroys the connection without an answer, `error` answers with a 5xx (500 by default).
+ * The request is not applied in any case.
+ */
+export type NetworkFault = { kind: 'hang' } | { kind: 'reset' } | { kind: 'error'; status?: number };
+
 export interface RateLimitOptions {
   /** Value of `x-ogw-ratelimit-reset` (seconds); 1 by default. */
   resetSeconds?: number;

@@ -71,6 +71,7 @@ export class TelegramEmulator {
   private readonly hub: UpdateHub;
   private readonly api: BotApi;
   private readonly failures = new Map<string, InjectedFailure[]>();
+  private readonly netFaults = new Map<string, { kind: 'hang' | 'reset'; remaining: number }[]>();
   private readonly consumed = new Set<number>();
   private readonly waiters = new Set<CallWaiter>();
   private readonly listeners = new Set<(call: BotCall) => void>();
@@ -191,6 +192,31 @@ export class TelegramEmulator {
 
   clearFailures(): void {
     this.failures.clear();
+    this.netFaults.clear();
+  }
+
+  /**
+   * Makes the next call(s) of `method` fail at the network level: 'hang' never answers (until the
+   * emulator stops), 'reset' destroys the connection without an answer. The call is not applied.
+   */
+  netFaultNext(method: string, kind: 'hang' | 'reset', times = 1): void {
+    const key = method.toLowerCase();
+    const queue = this.netFaults.get(key) ?? [];
+    queue.push({ kind, remaining: times });
+    this.netFaults.set(key, queue);
+  }
+
+  private takeNetFault(method: string): 'hang' | 'reset' | undefined {
+    const keys = method === 'getupdates' ? [method] : [method, '*'];
+    for (const key of keys) {
+      const queue = this.netFaults.get(key);
+      const head = queue?.[0];
+      if (!queue || !head) continue;
+      head.remaining -= 1;
+      if (head.remaining <= 0) queue.shift();
+      return head.kind;
+    }
+    return undefined;
   }
 
   // ================================================================== acting as users
@@ -410,6 +436,12 @@ export class TelegramEmulator {
       if (!methodMatch || (req.method !== 'GET' && req.method !== 'POST')) throw notFound();
       this.stats.requests += 1;
       if (methodMatch[1] !== this.token) throw unauthorized();
+      const netFault = this.takeNetFault(methodMatch[2]!.toLowerCase());
+      if (netFault === 'hang') return;
+      if (netFault === 'reset') {
+        req.socket.destroy();
+        return;
+      }
       const body = parseBody(req.headers['content-type'], await readBody(req, this.options.maxBodyBytes ?? 50 * 2 ** 20));
       const params = new Params(body, Object.fromEntries(url.searchParams));
       const result = await this.invoke(methodMatch[2]!, params, { via: 'http', signal: aborter.signal });
