@@ -27,6 +27,7 @@ import { HttpRefusal } from './http/body.ts';
 import { checkReadiness, type ReadinessProbe, type ReadinessReport } from './http/readiness.ts';
 import { BotMetrics } from './metrics/bot-metrics.ts';
 import { OutboxWakeup } from './delivery/outbox-wakeup.ts';
+import { reportFailedDelivery } from './app/operations/report-failed-delivery.ts';
 import { t, languageFromCode, type Language } from './i18n/index.ts';
 import { renderComplaintCard } from '../cards/complaint-card.ts';
 // Channels' SDKs (grammY, the Lark SDK, Wechaty) are imported when their channel is configured, not here.
@@ -276,7 +277,16 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
     stops.push(() => wechat!.stop());
   }
 
-  outbox = new OutboxWorker({ db: database.prisma, senders, log: log.child({ part: 'outbox' }), now: ctx.now, pollMs: opts.outboxPollMs ?? 5000, metrics });
+  outbox = new OutboxWorker({
+    db: database.prisma,
+    senders,
+    log: log.child({ part: 'outbox' }),
+    now: ctx.now,
+    pollMs: opts.outboxPollMs ?? 5000,
+    metrics,
+    // A message that failed for good is reported once into the operations chat (/failed lists and retries).
+    onFailed: async (row, reason) => void (await reportFailedDelivery(ctx, row.id, reason)),
+  });
   outbox.start();
   // Other instances' rows wake this worker too (PostgreSQL NOTIFY); on PGlite the in-process kick is enough.
   const wakeup = env.DATABASE_URL ? new OutboxWakeup({ url: env.DATABASE_URL, onWake: () => outbox?.kick(), log: log.child({ part: 'outbox' }) }) : undefined;

@@ -113,6 +113,8 @@ export const configSchema = z
       .min(1)
       .max(20),
     managersChatId: z.string().min(1).optional(),
+    /** Where messages that could not be delivered are reported and retried (/failed); default the managers' chat. */
+    operationsChatId: z.string().min(1).optional(),
     supervisionChatId: z.string().min(1).optional(),
     /** Satisfaction follow-up (回访) after resolution. */
     feedback: z

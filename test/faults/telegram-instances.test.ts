@@ -3,40 +3,13 @@
  * (SIGKILL), another polls within 30 s, and no update is handled twice or lost. Real processes, the real
  * bot, the Telegram emulator.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { TelegramEmulator, DEFAULT_TOKEN } from '../../src/sandbox/emulators/telegram/index.ts';
 import { freshPostgresUrl } from '../support/databases.ts';
-
-const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'bot-process.ts');
-
-export interface BotProcess {
-  child: ChildProcess;
-  lines: string[];
-  polling: () => boolean;
-  exited: Promise<number | null>;
-}
-
-export function spawnBot(env: Record<string, string>): BotProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: string[] = [];
-  let buffer = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    buffer += chunk.toString('utf8');
-    const parts = buffer.split('\n');
-    buffer = parts.pop()!;
-    lines.push(...parts);
-  });
-  child.stderr!.on('data', (chunk: Buffer) => {
-    if (process.env.FAULT_LOG) process.stderr.write(chunk);
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const polling = () => [...lines].reverse().find((l) => l.startsWith('POLLING ')) === 'POLLING true';
-  return { child, lines, polling, exited };
-}
+import { spawnBot, type BotProcess } from './bot-process.ts';
 
 describe.runIf(process.env.TEST_DATABASE_URL)('Telegram with three instances on one PostgreSQL', () => {
   const bots: BotProcess[] = [];

@@ -22,6 +22,9 @@ import { requestExport } from '../records/request-export.ts';
 import { postIntakeForm } from '../records/post-intake-form.ts';
 import { showMyStats } from '../reports/show-my-stats.ts';
 import { searchComplaints } from '../records/search-complaints.ts';
+import { operationsChatOf } from '../operations/operations-chat.ts';
+import { listFailedDeliveries } from '../operations/list-failed-deliveries.ts';
+import { retryFailedDeliveries } from '../operations/retry-failed-deliveries.ts';
 
 /** A text message to the bot in a Feishu chat, as the adapter decodes it. */
 export interface StaffMessageInbound {
@@ -52,6 +55,17 @@ export async function handleStaffCommand(ctx: AppContext, input: StaffMessageInb
     if (!staff) {
       ctx.log.warn({ sender: input.senderOpenId, chatId: input.chatId, command }, 'staff command refused: not in the staff list');
       return answer('staff.command.notStaff');
+    }
+    // `/failed` (list) and `/failed retry ID|all`: messages that could not be delivered, in the operations chat.
+    if (command === '/failed') {
+      if (input.chatId !== operationsChatOf(ctx.config)) return answer('operations.onlyHere');
+      if (!words[1]) {
+        await enqueue(tx, { channel: 'feishu', kind: 'text', target: input.chatId, payload: { text: await listFailedDeliveries(tx, lang) } }, at);
+        return;
+      }
+      const which = words[2]?.toLowerCase() === 'all' ? 'all' : Number(words[2]?.replace(/^#/, ''));
+      if (words[1].toLowerCase() !== 'retry' || (which !== 'all' && !Number.isSafeInteger(which))) return answer('operations.usage');
+      return answer('operations.retried', { count: await retryFailedDeliveries(tx, which, at) });
     }
     const chatDepartment = ctx.config.departments.find((d) => d.chatId === input.chatId);
     const managersChat = input.chatId === ctx.config.managersChatId;

@@ -71,6 +71,8 @@ export class TelegramEmulator {
   private readonly hub: UpdateHub;
   private readonly api: BotApi;
   private readonly failures = new Map<string, InjectedFailure[]>();
+  /** How many injected network faults (netFaultNext) requests have met so far. */
+  netFaultsTaken = 0;
   private readonly netFaults = new Map<string, { kind: 'hang' | 'reset'; remaining: number }[]>();
   private readonly consumed = new Set<number>();
   private readonly waiters = new Set<CallWaiter>();
@@ -437,6 +439,7 @@ export class TelegramEmulator {
       this.stats.requests += 1;
       if (methodMatch[1] !== this.token) throw unauthorized();
       const netFault = this.takeNetFault(methodMatch[2]!.toLowerCase());
+      if (netFault) this.netFaultsTaken += 1;
       if (netFault === 'hang') return;
       if (netFault === 'reset') {
         req.socket.destroy();
