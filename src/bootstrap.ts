@@ -42,6 +42,8 @@ import type { WechatTransport } from '../adapters/wechat/transport.ts';
 import { OfficialAccountTransport, WECHAT_OA_PATH } from '../adapters/wechat/official-account.ts';
 import { OfficialAccountApi } from '../adapters/wechat/oa-api.ts';
 import { ApiTokenStore } from './store/api-token-store.ts';
+import { PushInbox } from './store/push-inbox.ts';
+import type { CustomerInbound } from './app/shared/inbound.ts';
 import { rememberSignedRequest } from './app/shared/remember-signed-request.ts';
 import { createStaffMessageHandler } from '../adapters/feishu/staff-message.ts';
 
@@ -241,6 +243,7 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
       aesKey: env.WECHAT_OA_AES_KEY,
       api,
       checkNonce: (key, bodyHash, at) => rememberSignedRequest(database.prisma, 'wechat-oa', key, bodyHash, at),
+      inbox: new PushInbox<CustomerInbound>(database.prisma, 'wechat-oa'),
       displayName: (openId) => t(config.defaultLanguage, 'wechat.displayName', { tail: openId.slice(-4) }),
       now: ctx.now,
       log: wechatLog,

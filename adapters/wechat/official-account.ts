@@ -44,6 +44,12 @@ export interface OfficialAccountOptions {
   displayName: (openId: string) => string;
   now: () => Date;
   log: Logger;
+  /**
+   * Where a push is kept before `success` is answered, and handled from: a crash in between loses nothing
+   * (unhandled pushes are handed out again at start and every `replayMs`).
+   */
+  inbox?: { keep(key: string, inbound: CustomerInbound, at: Date): Promise<void>; done(key: string, at: Date): Promise<void>; unhandled(before: Date): Promise<{ key: string; payload: CustomerInbound }[]> };
+  replayMs?: number;
 }
 
 class Refusal extends Error {
@@ -61,6 +67,9 @@ export class OfficialAccountTransport implements WechatTransport {
   private onInbound: ((inbound: CustomerInbound) => Promise<void>) | undefined;
   private readonly aesKey: Buffer | undefined;
   private readonly pending = new Set<Promise<void>>();
+  private replayTimer: NodeJS.Timeout | undefined;
+  /** Keys being handled here now (a replay skips them). */
+  private readonly handling = new Set<string>();
 
   constructor(private readonly opts: OfficialAccountOptions) {
     this.aesKey = opts.aesKey ? aesKeyFrom(opts.aesKey) : undefined;
@@ -68,12 +77,18 @@ export class OfficialAccountTransport implements WechatTransport {
 
   async start(onInbound: (inbound: CustomerInbound) => Promise<void>): Promise<void> {
     this.onInbound = onInbound;
+    if (this.opts.inbox) {
+      await this.replay(new Date(this.opts.now().getTime() + 1));
+      this.replayTimer = setInterval(() => void this.replay(new Date(this.opts.now().getTime() - (this.opts.replayMs ?? 60_000))), this.opts.replayMs ?? 60_000);
+      this.replayTimer.unref?.();
+    }
     this.opts.log.info({ path: WECHAT_OA_PATH, safeMode: Boolean(this.aesKey) }, 'WeChat official account: pushes accepted on the server URL');
   }
 
   /** Stops taking pushes (503, so WeChat retries elsewhere) and waits for the ones already acknowledged. */
   async stop(): Promise<void> {
     this.onInbound = undefined;
+    if (this.replayTimer) clearInterval(this.replayTimer);
     await this.settled();
   }
 
@@ -103,6 +118,8 @@ export class OfficialAccountTransport implements WechatTransport {
       const check = await this.opts.checkNonce(`${query.get('timestamp')}:${query.get('nonce')}:${query.get('signature')}`, createHash('sha256').update(body).digest('hex'), this.opts.now());
       if (check === 'forged') throw new Refusal(403, 'this signed URL was already used with another body');
       const inbound = decodeOfficialAccountPush(fields, this.opts.displayName);
+      // Kept before WeChat hears `success`: from here on, a crash cannot lose it.
+      if (inbound && this.opts.inbox) await this.opts.inbox.keep(inbound.eventId, inbound, this.opts.now());
       this.answer(res, 200, 'success');
       if (inbound) this.dispatch(inbound);
     } catch (error) {
@@ -161,10 +178,25 @@ export class OfficialAccountTransport implements WechatTransport {
 
   private dispatch(inbound: CustomerInbound): void {
     const handler = this.onInbound;
-    if (!handler) return;
-    const task = handler(inbound).catch((error: unknown) => this.opts.log.error({ err: error, eventId: inbound.eventId }, 'handling a WeChat push failed'));
+    if (!handler || this.handling.has(inbound.eventId)) return;
+    this.handling.add(inbound.eventId);
+    const task = handler(inbound)
+      .then(() => this.opts.inbox?.done(inbound.eventId, this.opts.now()))
+      .catch((error: unknown) => this.opts.log.error({ err: error, eventId: inbound.eventId }, 'handling a WeChat push failed (kept for a retry)'))
+      .finally(() => this.handling.delete(inbound.eventId));
     this.pending.add(task);
     void task.finally(() => this.pending.delete(task));
+  }
+
+  /** Hands out again the pushes kept but never handled (a crash between `success` and the handling). */
+  private async replay(before: Date): Promise<void> {
+    try {
+      const kept = await this.opts.inbox!.unhandled(before);
+      if (kept.length) this.opts.log.warn({ count: kept.length }, 'WeChat official account: handling pushes kept before a stop');
+      for (const { payload } of kept) this.dispatch(payload);
+    } catch (error) {
+      this.opts.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'WeChat official account: reading the inbox failed');
+    }
   }
 }
 
