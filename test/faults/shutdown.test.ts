@@ -28,7 +28,7 @@ describe('SIGTERM in the middle of a confirm', () => {
     await tg.start();
     const dataDir = mkdtempSync(path.join(tmpdir(), 'cb-sigterm-'));
     bot = spawnBot({ TELEGRAM_BOT_TOKEN: DEFAULT_TOKEN, TELEGRAM_API_ROOT: tg.apiRoot, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
-    await vi.waitFor(() => expect(bot!.polling()).toBe(true), { timeout: 120_000, interval: 200 });
+    await vi.waitFor(() => expect(bot!.polling()).toBe(true), { timeout: 170_000, interval: 200 });
 
     const c = new CustomerChat({ telegram: tg } as unknown as Harness);
     const ask = await c.say('/complain');
@@ -57,5 +57,5 @@ describe('SIGTERM in the middle of a confirm', () => {
     } finally {
       await db.close();
     }
-  }, 180_000);
+  }, 300_000);
 });
