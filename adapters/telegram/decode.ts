@@ -1,12 +1,13 @@
 /** Telegram update → the product's CustomerInbound. Only private chats are customers. */
 import type { Message, Update, User } from 'grammy/types';
 import type { CustomerAttachment, CustomerInbound } from '../../src/app/shared/inbound.ts';
+import { personName } from '../../src/domain/person-name.ts';
 
 /** Media the product does not take, by the Message field that carries it. */
 const UNSUPPORTED = ['sticker', 'voice', 'audio', 'video_note', 'location', 'venue', 'contact', 'poll', 'dice', 'game', 'story', 'paid_media', 'checklist'] as const;
 
 function displayName(from: User): string {
-  return [from.first_name, from.last_name].filter(Boolean).join(' ') || from.username || String(from.id);
+  return personName(from.first_name, from.last_name) || from.username || String(from.id);
 }
 
 /** Photos (the largest size), documents and videos become evidence; everything else is named so it can be refused. */

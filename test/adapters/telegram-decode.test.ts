@@ -29,6 +29,12 @@ describe('decodeUpdate', () => {
     });
   });
 
+  it('a Chinese name is shown family name first without a space (李雷, not "雷 李"); a western one as given', () => {
+    const zh = { ...from, first_name: '雷', last_name: '李' };
+    expect(decodeUpdate({ update_id: 8, message: { message_id: 8, date: 0, chat, from: zh, text: 'hi' } } as never)?.displayName).toBe('李雷');
+    expect(decodeUpdate({ update_id: 9, message: { message_id: 9, date: 0, chat, from, text: 'hi' } } as never)?.displayName).toBe('Li Lei');
+  });
+
   it('keeps documents and videos as files with their names', () => {
     const document = { file_id: 'doc', file_unique_id: 'd', file_name: 'receipt.pdf', mime_type: 'application/pdf' };
     expect(decodeUpdate(message({ document }))?.attachments).toEqual([{ kind: 'file', fileId: 'doc', fileName: 'receipt.pdf', mimeType: 'application/pdf' }]);
