@@ -154,6 +154,17 @@ export function renderComplaintCard(view: ComplaintView): Record<string, unknown
     { tag: 'hr' },
     { tag: 'markdown', element_id: 'description', content: `${field('card.field.description', '')}\n${escapeMarkdown(view.description)}` },
   );
+  // What the customer asked for, as collected at filing: about whom/what, the request, when, where, reply by.
+  const asked = view.request
+    ? ([
+        ['card.field.subject', view.request.subject],
+        ['card.field.desiredOutcome', view.request.desiredOutcome],
+        ['card.field.occurredAt', view.request.occurredAt],
+        ['card.field.address', view.request.address],
+        ['card.field.requestedReplyBy', view.request.requestedReplyBy],
+      ] as const).filter(([, v]) => v)
+    : [];
+  if (asked.length) elements.push({ tag: 'markdown', element_id: 'request', content: asked.map(([k, v]) => field(k, escapeMarkdown(v!))).join('\n') });
   if (view.resolution)
     elements.push({
       tag: 'markdown',

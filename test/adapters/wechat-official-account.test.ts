@@ -177,7 +177,9 @@ describe.each(kinds)('WeChat official account (plain mode) on $name', (kind) => 
     ref.h.wechat.noteUserMessage(user.openId);
     const voice = await ref.h.wechat.push({ ToUserName: 'gh_1', FromUserName: user.openId, CreateTime: ref.h.wechat.nowSeconds(), MsgType: 'voice', MediaId: 'voice_1', Format: 'amr', MsgId: ref.h.wechat.nextMsgId() });
     expect(voice.status).toBe(200);
-    expect((await user.nextMessage()).text).toBe(t('zh', 'customer.input.unsupported'));
+    const refusal = (await user.nextMessage()).text!;
+    expect(refusal.startsWith(`${t('zh', 'customer.input.unsupported')}\n\n`)).toBe(true); // then the question still waiting (the offer to file the photo)
+    expect(refusal).toContain(t('zh', 'customer.file.offerPhoto', {}, 'wechat'));
   });
 
   it('caches the access token, and fetches a new one when WeChat says it is invalid (40001) or expired (42001)', async () => {

@@ -163,6 +163,14 @@ describe('complaint card', () => {
     expect([shown.mentions, shown.links]).toEqual([[], []]); // and inert
   });
 
+  it('shows what the customer asked for: about whom, the request, when, where, and the reply time', () => {
+    const card = renderComplaintCard(
+      view({ request: { subject: 'SF courier', desiredOutcome: 'Deliver the missing cup', occurredAt: '2026-11-22', address: '99 Century Ave', requestedReplyBy: '2026-11-26 10:00' } }),
+    ) as Json;
+    const request = renderLarkMarkdown(all(card).find((e) => e.element_id === 'request')!.content as string).text;
+    for (const part of ['被投诉对象：SF courier', '诉求：Deliver the missing cup', '发生时间：2026-11-22', '地址：99 Century Ave', '要求答复时间：2026-11-26 10:00']) expect(request).toContain(part);
+  });
+
   it('stays under Feishu’s 30 KB with the longest texts allowed', () => {
     const long = '长'.repeat(2000);
     const timeline = Array.from({ length: 15 }, (_, i) => ({ type: i % 2 ? 'reply_customer' : 'customer_message', actorName: '名'.repeat(40), at: new Date(), data: { text: long } }));

@@ -29,6 +29,8 @@ export interface ComplaintView {
   departmentName: string;
   departmentChatId: string;
   description: string;
+  /** What the customer asked for besides the facts (被投诉对象, 诉求, when, where, reply by); null when not given. */
+  request?: { subject: string | null; desiredOutcome: string | null; occurredAt: string | null; address: string | null; requestedReplyBy: string | null };
   customerName: string;
   maskedPhone: string;
   channel: string;
@@ -116,6 +118,7 @@ export async function loadComplaintView(
     departmentName: c.department.name,
     departmentChatId: c.department.chatId,
     description: c.description,
+    request: { subject: c.subject, desiredOutcome: c.desiredOutcome, occurredAt: c.occurredAt, address: c.address, requestedReplyBy: c.requestedReplyBy },
     customerName: c.customer.displayName,
     maskedPhone: maskPhone(c.contactPhone ?? c.customer.phone),
     channel: c.channel,
