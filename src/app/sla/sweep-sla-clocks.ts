@@ -44,40 +44,17 @@ export async function loadClockFacts(tx: Tx, c: Complaint): Promise<ClockFacts> 
     WHERE "complaintId" = ${c.id} AND "type" IN ('transfer', 'reopen') GROUP BY "type"`;
   const transfer = rounds.find((r) => r.type === 'transfer');
   const reopen = rounds.find((r) => r.type === 'reopen');
-  let resultDelivered = false;
-  let surveyDelivered = false;
+  let result = false;
+  let survey = false;
   if (c.status === 'resolved' && c.resolvedAt) {
     const [delivered] = await tx.$queryRaw<{ result: boolean | null; survey: boolean | null }[]>`
       SELECT bool_or("payload"->'notice'->>'kind' = 'resolution') AS "result", bool_or("payload"->'notice'->>'kind' = 'rating') AS "survey"
       FROM "OutboxMessage"
       WHERE "complaintId" = ${c.id} AND "channel" IN ('telegram', 'wechat') AND "status" = 'sent' AND "createdAt" >= ${c.resolvedAt}`;
-    resultDelivered = Boolean(delivered?.result);
-    surveyDelivered = Boolean(delivered?.survey) || (c.ratedAt !== null && c.ratedAt >= c.resolvedAt);
+    result = Boolean(delivered?.result);
+    survey = Boolean(delivered?.survey);
   }
-  return {
-    status: c.status as Status,
-    severity: c.severity as Severity,
-    registeredAt: c.registeredAt,
-    clockStartAt: c.clockStartAt,
-    intakeDueAt: c.intakeDueAt,
-    acceptDueAt: c.acceptDueAt,
-    firstReplyDueAt: c.firstReplyDueAt,
-    resolveDueAt: c.resolveDueAt,
-    hardLimitAt: c.hardLimitAt,
-    firstReplyAt: c.firstReplyAt,
-    resolvedAt: c.resolvedAt,
-    pausedAt: c.pausedAt,
-    pausedMinutes: c.pausedMinutes,
-    escalationTier: c.escalationTier,
-    escalatedAt: c.escalatedAt,
-    escalationDueAt: c.escalationDueAt,
-    transfers: transfer?.n ?? 0,
-    transferredAt: transfer?.last ?? null,
-    reopens: reopen?.n ?? 0,
-    reopenedAt: reopen?.last ?? null,
-    resultDelivered,
-    surveyDelivered,
-  };
+  return factsOf(c, { transfer, reopen, result, survey });
 }
 
 async function sentKeys(tx: Tx, complaintId: number): Promise<Set<string>> {
