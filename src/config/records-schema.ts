@@ -40,3 +40,25 @@ export const resolutionSchema = z
   })
   .strict()
   .prefault({});
+
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time like "03:00"');
+
+/**
+ * Records kept about people (个人信息保护法 art. 19: no longer than needed). The personal data of a complaint
+ * closed (or rejected) longer ago than `retainPersonalDataDays` is de-identified by a daily job; its facts,
+ * figures and audit trail stay (docs/records.md, "Retention and personal data").
+ */
+export const recordsSchema = z
+  .object({
+    /** Days a closed complaint keeps its customer's personal data (default 3 years). */
+    retainPersonalDataDays: z
+      .number({ error: 'must be a number of days, e.g. 1095 (3 years)' })
+      .int('must be a whole number of days')
+      .min(1, 'must be at least 1 day')
+      .max(36500, 'must be at most 36500 days (100 years)')
+      .default(1095),
+    /** When the daily retention job runs, in the calendar's time zone. */
+    retentionJobAt: clockTime.default('03:00'),
+  })
+  .strict()
+  .prefault({});

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { escalationSchema, followUpSchema, jobsSchema, reportsSchema } from './jobs-schema.ts';
-import { resolutionSchema } from './records-schema.ts';
+import { recordsSchema, resolutionSchema } from './records-schema.ts';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be a time like "09:00"');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like "2026-10-01"');
@@ -144,6 +144,8 @@ export const configSchema = z
     reports: reportsSchema,
     /** What a resolution records: cause categories, compensation kinds (src/config/records-schema.ts). */
     resolution: resolutionSchema,
+    /** Personal data retention (src/config/records-schema.ts). */
+    records: recordsSchema,
     /** WeChat official account: template messages for the notices that must reach the customer outside the 48-hour window. */
     wechat: z
       .object({

@@ -1,7 +1,8 @@
 /**
  * The bot's scheduled jobs, from the config (`jobs:`): the SLA sweep, the weekly digest, the monthly
- * summary, the unfinished ledger, closing complaints whose rating request went unanswered, and the daily
- * warning about calendar dates without official holiday data. Each
+ * summary, the unfinished ledger, closing complaints whose rating request went unanswered, the daily
+ * warning about calendar dates without official holiday data, and the daily retention job (personal data
+ * of complaints closed longer ago than `records.retainPersonalDataDays` is de-identified). Each
  * only calls a use case with its slot.
  */
 import type { AppContext } from '../app/shared/context.ts';
@@ -12,6 +13,7 @@ import { MONTHLY_SUMMARY_JOB, sendMonthlySummary } from '../app/reports/send-mon
 import { sendUnfinishedLedger, UNFINISHED_LEDGER_JOB } from '../app/reports/send-unfinished-ledger.ts';
 import { closeUnratedComplaints, nextUnratedCloseAt } from '../app/complaints/close-unrated-complaints.ts';
 import { CALENDAR_WARNING_JOB, warnAboutCalendarGaps } from '../app/sla/warn-about-calendar-gaps.ts';
+import { applyRetention, RETENTION_JOB } from '../app/records/apply-retention.ts';
 import type { JobDefinition } from './scheduler.ts';
 
 export const SLA_SWEEP_JOB = 'sla-sweep';
@@ -77,6 +79,13 @@ export function botJobs(ctx: AppContext): JobDefinition[] {
       // Runs at every start too (the log line); the slot claim keeps the chat message to once a day.
       catchUp: false,
       run: (slot) => warnAboutCalendarGaps(ctx, { slot }),
+    },
+    {
+      name: RETENTION_JOB,
+      schedule: { kind: 'daily', at: ctx.config.records.retentionJobAt },
+      // Idempotent: a day missed while the bot was down is made up at start.
+      catchUp: true,
+      run: (slot) => applyRetention(ctx, { slot }),
     },
   ];
 }
