@@ -4,8 +4,8 @@
  */
 import { attainment, ratingAverage } from '../src/domain/digest.ts';
 import { formatLocalTime } from '../src/app/shared/format.ts';
-import { SLA_CLOCKS, type MonthlySummary, type UnfinishedLedger } from '../src/app/reports/report-figures.ts';
-import { t, type MessageKey } from '../src/i18n/index.ts';
+import { SLA_CLOCKS, type MonthFigures, type MonthlySummary, type UnfinishedLedger } from '../src/app/reports/report-figures.ts';
+import { t, type Language, type MessageKey } from '../src/i18n/index.ts';
 import { changeText, escapeMarkdown, header, hoursText, percent } from './digest-card.ts';
 import { handlerTable } from './appraisal.ts';
 
@@ -30,36 +30,9 @@ export function renderSummaryCard(s: MonthlySummary): Record<string, unknown> {
     ),
   );
 
-  const avg = ratingAverage(f.ratings);
-  const ratings = f.ratings.reduce((a, b) => a + b, 0);
-  elements.push(
-    md(
-      'sla',
-      [
-        `**${t(lang, 'digest.section.sla')}**`,
-        SLA_CLOCKS.map((c) => {
-          const a = f.attainment[c];
-          return t(lang, 'digest.summary.attainment', { clock: t(lang, `jobs.clock.${c}` as MessageKey), value: percent(attainment(a.met, a.missed)), met: a.met, total: a.met + a.missed });
-        }).join(t(lang, 'digest.separator')),
-        t(lang, 'digest.summary.resolveTime', { median: hoursText(lang, f.resolve.medianHours), p90: hoursText(lang, f.resolve.p90Hours) }),
-        ratings === 0 ? t(lang, 'digest.noRatings') : t(lang, 'digest.summary.ratingAverage', { avg: avg!.toFixed(2), n: ratings }),
-      ].join('\n'),
-    ),
-  );
-
-  const causes = f.causes.map((c, i) =>
-    t(lang, 'digest.summary.rootCause', { i: i + 1, cause: c.cause === null ? t(lang, 'digest.summary.causeNotGiven') : escapeMarkdown(s.causeNames?.[c.cause] ?? c.cause), n: c.count }),
-  );
-  elements.push(md('causes', [`**${t(lang, 'digest.summary.rootCauses')}**`, ...(causes.length ? causes : [t(lang, 'digest.none')])].join('\n')));
-  const subjects = f.subjects.map((c, i) =>
-    t(lang, c.subject ? 'digest.summary.causeWithSubject' : 'digest.summary.cause', {
-      i: i + 1,
-      category: escapeMarkdown(s.categoryNames[c.category] ?? c.category),
-      subject: escapeMarkdown(c.subject ?? ''),
-      n: c.count,
-    }),
-  );
-  elements.push(md('subjects', [`**${t(lang, 'digest.summary.subjects')}**`, ...(subjects.length ? subjects : [t(lang, 'digest.none')])].join('\n')));
+  elements.push(md('sla', slaLines(lang, f).join('\n')));
+  elements.push(md('causes', causeLines(lang, f, s.causeNames).join('\n')));
+  elements.push(md('subjects', subjectLines(lang, f, s.categoryNames).join('\n')));
 
   if (s.handlers) elements.push(md('handlers', handlerTable(lang, s.handlers).join('\n')));
 
@@ -89,6 +62,42 @@ export function renderSummaryCard(s: MonthlySummary): Record<string, unknown> {
     header: header(title, s.scopeIsCompany ? t(lang, 'digest.summary.companyWide') : s.scope, Boolean(s.lateSince), lang),
     body: { elements },
   };
+}
+
+/** SLA attainment, time to resolve and the ratings of a month's (or a period's) figures. */
+export function slaLines(lang: Language, f: MonthFigures): string[] {
+  const avg = ratingAverage(f.ratings);
+  const ratings = f.ratings.reduce((a, b) => a + b, 0);
+  return [
+    `**${t(lang, 'digest.section.sla')}**`,
+    SLA_CLOCKS.map((c) => {
+      const a = f.attainment[c];
+      return t(lang, 'digest.summary.attainment', { clock: t(lang, `jobs.clock.${c}` as MessageKey), value: percent(attainment(a.met, a.missed)), met: a.met, total: a.met + a.missed });
+    }).join(t(lang, 'digest.separator')),
+    t(lang, 'digest.summary.resolveTime', { median: hoursText(lang, f.resolve.medianHours), p90: hoursText(lang, f.resolve.p90Hours) }),
+    ratings === 0 ? t(lang, 'digest.noRatings') : t(lang, 'digest.summary.ratingAverage', { avg: avg!.toFixed(2), n: ratings }),
+  ];
+}
+
+/** The most frequent cause categories (原因分析). */
+export function causeLines(lang: Language, f: MonthFigures, causeNames: Record<string, string> | undefined): string[] {
+  const causes = f.causes.map((c, i) =>
+    t(lang, 'digest.summary.rootCause', { i: i + 1, cause: c.cause === null ? t(lang, 'digest.summary.causeNotGiven') : escapeMarkdown(causeNames?.[c.cause] ?? c.cause), n: c.count }),
+  );
+  return [`**${t(lang, 'digest.summary.rootCauses')}**`, ...(causes.length ? causes : [t(lang, 'digest.none')])];
+}
+
+/** What was complained about most (category + subject). */
+export function subjectLines(lang: Language, f: MonthFigures, categoryNames: Record<string, string>): string[] {
+  const subjects = f.subjects.map((c, i) =>
+    t(lang, c.subject ? 'digest.summary.causeWithSubject' : 'digest.summary.cause', {
+      i: i + 1,
+      category: escapeMarkdown(categoryNames[c.category] ?? c.category),
+      subject: escapeMarkdown(c.subject ?? ''),
+      n: c.count,
+    }),
+  );
+  return [`**${t(lang, 'digest.summary.subjects')}**`, ...(subjects.length ? subjects : [t(lang, 'digest.none')])];
 }
 
 export function renderLedgerCard(l: UnfinishedLedger): Record<string, unknown> {

@@ -20,6 +20,15 @@ const monthly = (day: number) =>
     .strict()
     .prefault({});
 
+const afterPeriod = (at: string) =>
+  z
+    .object({
+      enabled: z.boolean().default(true),
+      at: clockTime.default(at),
+    })
+    .strict()
+    .prefault({});
+
 /** Schedules, in the calendar's time zone. Every run happens once per slot across all instances. */
 export const jobsSchema = z
   .object({
@@ -42,6 +51,10 @@ export const jobsSchema = z
     monthlySummary: monthly(1),
     /** 未了事宜台账: each department's unfinished complaints of last month */
     unfinishedLedger: monthly(4),
+    /** 每季度审查: the company's report of last quarter to the managers' chat, on the first working day after it */
+    quarterlyReport: afterPeriod('09:30'),
+    /** 年度总结: the company's report of last year to the managers' chat, on the first working day after it */
+    yearlyReport: afterPeriod('10:00'),
     /** How often complaints whose rating request went unanswered are closed; must divide 60. */
     closeUnratedEveryMinutes: z
       .number()

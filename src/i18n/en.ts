@@ -1,5 +1,6 @@
 import type { MessageKey } from './zh.ts';
 import { recordsEn } from './records-en.ts';
+import { reportsEn } from './reports-en.ts';
 
 /** English texts; same keys as zh.ts (the type checker enforces it). */
 export const en: Record<MessageKey, string> = {
@@ -316,7 +317,7 @@ export const en: Record<MessageKey, string> = {
   'operations.retried': '{count} message(s) put back in line.',
   'operations.usage': 'Usage: /failed — list failed messages; /failed retry ID or /failed retry all.',
   'operations.onlyHere': 'Failed messages are handled in the operations chat.',
-  'staff.command.help': 'Commands:\n/find NUMBER — a fresh card of that complaint\n/open — this department\'s open complaints and deadlines (managers: /open all)\n/overdue — complaints past their deadline\n/stats — this week\'s figures\n/digest [2026-W47] — the weekly digest (managers)',
+  'staff.command.help': 'Commands:\n/find NUMBER — a fresh card of that complaint\n/open — this department\'s open complaints and deadlines (managers: /open all)\n/overdue — complaints past their deadline\n/stats — this week\'s figures\n/digest [2026-W47] — the weekly digest (managers)\n/report 2026-11 | 2026-Q3 | 2026 — the monthly, quarterly or yearly report (managers\' chat)',
   'staff.command.notStaff': 'You are not in the staff list; commands are not available to you.',
   'staff.command.notLinked': 'This chat belongs to no department; use the commands in a department group or the managers\' chat.',
   'staff.command.findUsage': 'Usage: /find TS-20261122-0007',
@@ -445,4 +446,5 @@ export const en: Record<MessageKey, string> = {
   'wechat.template.resolution': 'Your complaint has been resolved',
   'wechat.template.rating': 'Please rate how your complaint was handled',
   ...recordsEn,
+  ...reportsEn,
 };

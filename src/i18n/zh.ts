@@ -1,5 +1,6 @@
 /** Chinese texts. Every text the bot sends lives in a catalogue; en.ts has the same keys. */
 import { recordsZh } from './records-zh.ts';
+import { reportsZh } from './reports-zh.ts';
 
 export const zh = {
   'customer.welcome': '您好，这里是{company}的投诉受理服务。\n/complain（或“投诉”）登记投诉\n/my 我的投诉\n/status 编号 查询进度\n/add 编号 补充信息或照片\n/withdraw 编号 撤销投诉\n/appeal 编号 对处理结果申诉\n/lang 切换语言 / language\n/cancel 随时退出当前操作',
@@ -315,7 +316,7 @@ export const zh = {
   'operations.retried': '已有 {count} 条消息重新排队发送。',
   'operations.usage': '用法：/failed — 列出发送失败的消息；/failed retry 编号 或 /failed retry all。',
   'operations.onlyHere': '发送失败的消息请在运维群里处理。',
-  'staff.command.help': '可用指令：\n/find 编号 — 发一张该投诉的最新卡片\n/open — 本部门的未结投诉及时限（管理层：/open all）\n/overdue — 已超时的投诉\n/stats — 本周数据\n/digest [2026-W47] — 周报（管理层）',
+  'staff.command.help': '可用指令：\n/find 编号 — 发一张该投诉的最新卡片\n/open — 本部门的未结投诉及时限（管理层：/open all）\n/overdue — 已超时的投诉\n/stats — 本周数据\n/digest [2026-W47] — 周报（管理层）\n/report 2026-11 | 2026-Q3 | 2026 — 月度、季度、年度报告（管理层群）',
   'staff.command.notStaff': '您不在配置的员工名单中，不能使用指令。',
   'staff.command.notLinked': '这个群没有对应的部门；请在部门群或管理层群里使用指令。',
   'staff.command.findUsage': '用法：/find TS-20261122-0007',
@@ -444,5 +445,6 @@ export const zh = {
   'wechat.template.resolution': '您的投诉已处理完毕',
   'wechat.template.rating': '请为本次投诉处理评分',
   ...recordsZh,
+  ...reportsZh,
 } as const;
 export type MessageKey = keyof typeof zh;

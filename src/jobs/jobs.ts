@@ -3,6 +3,8 @@
  * summary, the unfinished ledger, closing complaints whose rating request went unanswered, the daily
  * warning about calendar dates without official holiday data, and the daily retention job (personal data
  * of complaints closed longer ago than `records.retainPersonalDataDays` is de-identified). Each
+ * summary, the unfinished ledger, the quarterly and yearly reports (first working day after the period), closing complaints whose rating request went unanswered, and the daily
+ * warning about calendar dates without official holiday data. Each
  * only calls a use case with its slot.
  */
 import type { AppContext } from '../app/shared/context.ts';
@@ -14,6 +16,8 @@ import { sendUnfinishedLedger, UNFINISHED_LEDGER_JOB } from '../app/reports/send
 import { closeUnratedComplaints, nextUnratedCloseAt } from '../app/complaints/close-unrated-complaints.ts';
 import { CALENDAR_WARNING_JOB, warnAboutCalendarGaps } from '../app/sla/warn-about-calendar-gaps.ts';
 import { applyRetention, RETENTION_JOB } from '../app/records/apply-retention.ts';
+import { QUARTERLY_REPORT_JOB, sendPeriodReport, YEARLY_REPORT_JOB } from '../app/reports/send-period-report.ts';
+import { isWorkingDate } from '../domain/calendar.ts';
 import type { JobDefinition } from './scheduler.ts';
 
 export const SLA_SWEEP_JOB = 'sla-sweep';
@@ -87,5 +91,20 @@ export function botJobs(ctx: AppContext): JobDefinition[] {
       catchUp: true,
       run: (slot) => applyRetention(ctx, { slot }),
     },
+    ...(['quarter', 'year'] as const)
+      .filter((period) => j[period === 'quarter' ? 'quarterlyReport' : 'yearlyReport'].enabled)
+      .map(
+        (period): JobDefinition => ({
+          name: period === 'quarter' ? QUARTERLY_REPORT_JOB : YEARLY_REPORT_JOB,
+          schedule: {
+            kind: 'firstWorkingDayAfter',
+            period,
+            at: j[period === 'quarter' ? 'quarterlyReport' : 'yearlyReport'].at,
+            isWorkingDate: (date) => isWorkingDate(date, ctx.calendar),
+          },
+          catchUp: true,
+          run: (slot) => sendPeriodReport(ctx, { kind: period, slot }),
+        }),
+      ),
   ];
 }

@@ -10,7 +10,25 @@ export type Schedule =
   | { kind: 'daily'; at: string }
   /** ISO weekday 1 = Monday … 7 = Sunday; `at` 'HH:mm' local */
   | { kind: 'weekly'; weekday: number; at: string }
-  | { kind: 'monthly'; dayOfMonth: number; at: string };
+  | { kind: 'monthly'; dayOfMonth: number; at: string }
+  /**
+   * The first working day after each quarter or year ends (the business calendar decides; the predicate
+   * takes a local 'YYYY-MM-DD'), at `at` local: 2027-01-04 when 1–3 January are a holiday.
+   */
+  | { kind: 'firstWorkingDayAfter'; period: 'quarter' | 'year'; at: string; isWorkingDate: (localDate: string) => boolean };
+
+/** Days searched for a working day after a period starts (a calendar with none gets the period's first day). */
+const MAX_SEARCH_DAYS = 60;
+
+/** The slot of the period that starts at `start` (local): its first working day at `at`. */
+function firstWorkingDaySlot(s: Extract<Schedule, { kind: 'firstWorkingDayAfter' }>, start: DateTime): DateTime {
+  const { hour, minute } = hhmm(s.at);
+  let day = start.startOf('day');
+  for (let i = 0; i < MAX_SEARCH_DAYS; i++, day = day.plus({ days: 1 })) {
+    if (s.isWorkingDate(day.toISODate()!)) return day.set({ hour, minute, second: 0, millisecond: 0 });
+  }
+  return start.startOf('day').set({ hour, minute, second: 0, millisecond: 0 });
+}
 
 function hhmm(at: string): { hour: number; minute: number } {
   const [h, m] = at.split(':').map(Number);
@@ -23,6 +41,8 @@ export function cronExpression(s: Schedule): string {
   const { hour, minute } = hhmm(s.at);
   if (s.kind === 'daily') return `${minute} ${hour} * * *`;
   if (s.kind === 'weekly') return `${minute} ${hour} * * ${s.weekday % 7}`;
+  // Every day at `at`: the slot (the first working day after the period) is worked out when the tick comes.
+  if (s.kind === 'firstWorkingDayAfter') return `${minute} ${hour} * * *`;
   return `${minute} ${hour} ${s.dayOfMonth} * *`;
 }
 
@@ -32,6 +52,11 @@ export function lastSlotAt(s: Schedule, now: Date, timeZone: string): Date {
   if (s.kind === 'every') {
     const hour = local.startOf('hour');
     return hour.plus({ minutes: Math.floor(local.minute / s.minutes) * s.minutes }).toJSDate();
+  }
+  if (s.kind === 'firstWorkingDayAfter') {
+    const unit = s.period;
+    const slot = firstWorkingDaySlot(s, local.startOf(unit));
+    return (slot > local ? firstWorkingDaySlot(s, local.startOf(unit).minus({ [`${unit}s`]: 1 })) : slot).toJSDate();
   }
   const { hour, minute } = hhmm(s.at);
   const time = { hour, minute, second: 0, millisecond: 0 };
@@ -51,6 +76,11 @@ export function lastSlotAt(s: Schedule, now: Date, timeZone: string): Date {
 
 /** The first slot instant strictly after `now`. */
 export function nextSlotAt(s: Schedule, now: Date, timeZone: string): Date {
+  if (s.kind === 'firstWorkingDayAfter') {
+    const local = DateTime.fromJSDate(now).setZone(timeZone);
+    const slot = firstWorkingDaySlot(s, local.startOf(s.period));
+    return (slot > local ? slot : firstWorkingDaySlot(s, local.startOf(s.period).plus({ [`${s.period}s`]: 1 }))).toJSDate();
+  }
   const last = DateTime.fromJSDate(lastSlotAt(s, now, timeZone)).setZone(timeZone);
   if (s.kind === 'every') return last.plus({ minutes: s.minutes }).toJSDate();
   const { hour, minute } = hhmm(s.at);

@@ -51,4 +51,28 @@ describe('job schedules', () => {
       void task.destroy();
     }
   });
+
+  it('the first working day after each quarter or year, from the business calendar', () => {
+    // weekends, and the holidays 2026-10-01..08 (National Day) and 2027-01-01..03 (New Year)
+    const holidays = new Set(['2026-10-01', '2026-10-02', '2026-10-05', '2026-10-06', '2026-10-07', '2026-10-08', '2027-01-01']);
+    const isWorkingDate = (date: string) => {
+      const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
+      return weekday !== 0 && weekday !== 6 && !holidays.has(date);
+    };
+    const quarterly: Schedule = { kind: 'firstWorkingDayAfter', period: 'quarter', at: '09:30', isWorkingDate };
+    const yearly: Schedule = { kind: 'firstWorkingDayAfter', period: 'year', at: '10:00', isWorkingDate };
+    expect(cronExpression(quarterly)).toBe('30 9 * * *');
+    // Q3 2026 ends; 10-01..08 holidays (10-03/04 a weekend) → Friday 10-09
+    expect(lastSlotAt(quarterly, sh('2026-10-09 09:30'), TZ)).toEqual(sh('2026-10-09 09:30'));
+    expect(lastSlotAt(quarterly, sh('2026-10-09 09:29'), TZ)).toEqual(sh('2026-07-01 09:30')); // Wednesday 07-01
+    expect(lastSlotAt(quarterly, sh('2026-12-31 23:00'), TZ)).toEqual(sh('2026-10-09 09:30'));
+    // 2027-01-01 a holiday, 01-02/03 the weekend → Monday 01-04, for both the quarter and the year
+    expect(nextSlotAt(quarterly, sh('2026-10-09 09:30'), TZ)).toEqual(sh('2027-01-04 09:30'));
+    expect(nextSlotAt(quarterly, sh('2026-12-31 23:00'), TZ)).toEqual(sh('2027-01-04 09:30'));
+    expect(nextSlotAt(yearly, sh('2026-06-01 12:00'), TZ)).toEqual(sh('2027-01-04 10:00'));
+    expect(lastSlotAt(yearly, sh('2027-01-04 10:00'), TZ)).toEqual(sh('2027-01-04 10:00'));
+    expect(lastSlotAt(yearly, sh('2027-01-04 09:59'), TZ)).toEqual(sh('2026-01-01 10:00')); // 2026-01-01 is a Thursday, no holiday in this calendar
+    // a calendar without a working day in reach falls back to the period's first day
+    expect(lastSlotAt({ ...quarterly, isWorkingDate: () => false }, sh('2026-11-01 12:00'), TZ)).toEqual(sh('2026-10-01 09:30'));
+  });
 });

@@ -16,8 +16,28 @@ type Q = Db | Tx;
 export async function computeMonthlyFigures(db: Q, config: AppConfig, month: Period, now: Date): Promise<MonthlyFigures> {
   const tz = config.calendar.timeZone;
   const n = config.reports.trendMonths;
-  const months = monthsEndingWith(month.start, n, tz);
-  const trendStart = monthBoundaries(month.start, n, tz)[0]!;
+  const figures = await computePeriodFigures(db, config, { period: month, bounds: monthBoundaries(month.start, n, tz), labels: monthsEndingWith(month.start, n, tz) }, now);
+  return { month: monthsEndingWith(month.start, 1, tz)[0]!, company: figures.company, departments: figures.departments };
+}
+
+/**
+ * The same figures over any period made of whole months (a month, a quarter, a year): `bounds` are the
+ * month boundaries of the trend (labels.length + 1 instants, the last one the period's end); the
+ * period's own counts are the trend months that start at or after `period.start`. A period not ended
+ * yet is counted up to `now` (open and overdue as of now).
+ */
+export async function computePeriodFigures(
+  db: Q,
+  config: AppConfig,
+  opts: { period: Period; bounds: Date[]; labels: string[] },
+  now: Date,
+): Promise<{ company: MonthFigures; departments: MonthFigures[] }> {
+  const month = { start: opts.period.start, end: opts.period.end };
+  const endAt = month.end.getTime() > now.getTime() ? now : month.end;
+  const n = opts.labels.length;
+  const months = opts.labels;
+  const trendStart = opts.bounds[0]!;
+  const firstOwn = opts.bounds.findIndex((b) => b.getTime() >= month.start.getTime()) + 1;
   const make = (id: string): MonthFigures => ({
     id,
     new: 0,
@@ -38,10 +58,8 @@ export async function computeMonthlyFigures(db: Q, config: AppConfig, month: Per
     return departments.get(id)!;
   };
   const both = (id: string) => [company, dept(id)];
-  const thisMonth = months[months.length - 1];
-
   // Buckets by month boundaries computed here: an index-only scan of (registeredAt|resolvedAt, departmentId), no zone conversion per row.
-  const bounds = timestamps(monthBoundaries(month.start, n, tz));
+  const bounds = timestamps(opts.bounds);
   const trend = await db.$queryRaw<{ kind: 'new' | 'resolved'; departmentId: string; bucket: number; n: number }[]>`
     SELECT 'new' AS "kind", "departmentId", width_bucket("registeredAt", ${bounds}) AS "bucket", count(*)::int AS "n"
     FROM "Complaint" WHERE "registeredAt" >= ${trendStart} AND "registeredAt" < ${month.end} GROUP BY 2, 3
@@ -52,13 +70,13 @@ export async function computeMonthlyFigures(db: Q, config: AppConfig, month: Per
     for (const f of both(r.departmentId)) {
       const point = f.trend[r.bucket - 1];
       if (point) point[r.kind] += r.n;
-      if (r.bucket === n) f[r.kind] += r.n;
+      if (r.bucket >= firstOwn && r.bucket <= n) f[r.kind] += r.n;
     }
   }
 
   const open = await db.$queryRaw<{ departmentId: string; open: number; overdue: number }[]>`
-    SELECT "departmentId", count(*)::int AS "open", count(*) FILTER (WHERE ${overdueAt(month.end)})::int AS "overdue"
-    FROM "Complaint" WHERE ${openAt(month.end)} GROUP BY 1`;
+    SELECT "departmentId", count(*)::int AS "open", count(*) FILTER (WHERE ${overdueAt(endAt)})::int AS "overdue"
+    FROM "Complaint" WHERE ${openAt(endAt)} GROUP BY 1`;
   for (const r of open) {
     for (const f of both(r.departmentId)) {
       f.open += r.open;
@@ -115,5 +133,5 @@ export async function computeMonthlyFigures(db: Q, config: AppConfig, month: Per
     ) ranked WHERE "rn" <= ${top} ORDER BY "departmentId", "rn"`;
   for (const r of causes) (r.departmentId === '' ? company : dept(r.departmentId)).causes.push({ cause: r.cause, count: r.n });
 
-  return { month: thisMonth!, company, departments: [...departments.values()] };
+  return { company, departments: [...departments.values()] };
 }

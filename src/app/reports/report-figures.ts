@@ -162,3 +162,49 @@ export interface HandlerFigures {
   averageRating: number | null;
   reopened: number;
 }
+
+/** A complaint past its hard limit (15 working days) in a period: resolved after it, or still open at the period's end. */
+export interface HardLimitBreach {
+  number: string;
+  departmentId: string;
+  hardLimitAt: Date;
+  /** hours past the hard limit: to the resolution, or to the period's end (now, while it runs) when still unresolved */
+  overHours: number;
+  resolved: boolean;
+}
+
+export interface AppealItem {
+  number: string;
+  departmentId: string;
+  at: Date;
+}
+
+/** What the quarterly and yearly reports (每季度审查, 年度总结) add to the monthly figures. */
+export interface PeriodExtras {
+  /** the improvement measures (改进措施) of the period's resolutions, most frequent first, with their cause */
+  measures: { cause: string | null; measure: string; count: number }[];
+  breaches: { total: number; items: HardLimitBreach[] };
+  appeals: { total: number; items: AppealItem[] };
+}
+
+/** The company's report over a month, a quarter or a year, for the managers' chat (`/report`, the quarterly and yearly jobs). */
+export interface PeriodReport extends PeriodExtras {
+  kind: 'month' | 'quarter' | 'year';
+  /** 2026-11, 2026-Q4, 2026 */
+  label: string;
+  start: Date;
+  end: Date;
+  /** set while the period has not ended: the figures are up to this instant */
+  soFar: Date | null;
+  scope: string;
+  /** the trend rows are the period's own months (quarter, year), or the months up to it (month) */
+  figures: MonthFigures;
+  handlers?: HandlerFigures[];
+  categoryNames: Record<string, string>;
+  causeNames: Record<string, string>;
+  departmentNames: Record<string, string>;
+  timeZone: string;
+  language: Language;
+  generatedAt: Date;
+  lateSince: Date | null;
+}

@@ -10,7 +10,7 @@ import { renderSummaryCard } from '../../../cards/summary-card.ts';
 import type { AppContext } from '../shared/context.ts';
 import { claimJobSlot, finishJobSlot, type JobSlot } from '../shared/claim-job-slot.ts';
 import { computeMonthlyFigures } from './compute-monthly-figures.ts';
-import type { MonthFigures, MonthlySummary } from './report-figures.ts';
+import type { HandlerFigures, MonthlySummary } from './report-figures.ts';
 import { enqueue } from '../shared/outbox.ts';
 import { reportNames } from './send-weekly-digest.ts';
 import { localizedName } from '../shared/localized.ts';
@@ -60,14 +60,7 @@ export async function sendMonthlySummary(ctx: AppContext, opts: { monthStart?: D
       const handlers = await computeHandlerFigures(tx, { start: company.start, end: company.end });
       if (ctx.config.managersChatId)
         await enqueue(tx, { channel: 'feishu', kind: 'card.raw', target: ctx.config.managersChatId, payload: { card: renderSummaryCard({ ...company, lateSince, handlers }) } }, now);
-      for (const d of ctx.config.departments) {
-        if (!d.supervisor) continue;
-        const people = new Set(ctx.config.staff.filter((s) => s.department === d.id).map((s) => s.openId));
-        const own = handlers.filter((h) => people.has(h.openId));
-        const lang = ctx.config.defaultLanguage;
-        const text = [t(lang, 'appraisal.private', { department: d.name, month: company.label }), ...handlerTable(lang, own, false).slice(1)].join('\n');
-        await enqueue(tx, { channel: 'feishu', kind: 'user.text', target: d.supervisor, payload: { text } }, now);
-      }
+      await queueSupervisorAppraisals(ctx, tx, handlers, company.label, now);
       if (opts.slot) await finishJobSlot(tx, opts.slot, ctx.now());
       return true;
     },
@@ -75,4 +68,16 @@ export async function sendMonthlySummary(ctx: AppContext, opts: { monthStart?: D
   );
   if (sent) ctx.outboxChanged();
   return sent;
+}
+
+/** Each department supervisor's own people's appraisal lines, privately (never on a department card). */
+export async function queueSupervisorAppraisals(ctx: AppContext, tx: Tx, handlers: HandlerFigures[], label: string, now: Date): Promise<void> {
+  const lang = ctx.config.defaultLanguage;
+  for (const d of ctx.config.departments) {
+    if (!d.supervisor) continue;
+    const people = new Set(ctx.config.staff.filter((s) => s.department === d.id).map((s) => s.openId));
+    const own = handlers.filter((h) => people.has(h.openId));
+    const text = [t(lang, 'appraisal.private', { department: d.name, month: label }), ...handlerTable(lang, own, false).slice(1)].join('\n');
+    await enqueue(tx, { channel: 'feishu', kind: 'user.text', target: d.supervisor, payload: { text } }, now);
+  }
 }

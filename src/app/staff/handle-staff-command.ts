@@ -4,7 +4,8 @@
  * A department's group speaks for that department; the managers' chat (or `/open all`, or a private
  * chat with the bot) covers every department the sender may see. Plain chatter is ignored; an unknown
  * `/…` gets the help. Answers are queued to the same chat. `/digest [2026-W47]` posts the weekly digest
- * (managers, or anyone in the managers' chat).
+ * (managers, or anyone in the managers' chat). `/report 2026-11 | 2026-Q3 | 2026` posts the company's
+ * report over that period into the managers' chat.
  */
 import { DateTime } from 'luxon';
 import type { Tx } from '../../store/database.ts';
@@ -21,6 +22,9 @@ import { parseDigestCommand, sendWeeklyDigest } from '../reports/send-weekly-dig
 import { requestExport } from '../records/request-export.ts';
 import { postIntakeForm } from '../records/post-intake-form.ts';
 import { showMyStats } from '../reports/show-my-stats.ts';
+import { requestPeriodReport } from '../reports/request-period-report.ts';
+import { sendPeriodReport } from '../reports/send-period-report.ts';
+import type { ReportPeriod } from '../../domain/report-period.ts';
 import { searchComplaints } from '../records/search-complaints.ts';
 import { operationsChatOf } from '../operations/operations-chat.ts';
 import { listFailedDeliveries } from '../operations/list-failed-deliveries.ts';
@@ -45,6 +49,7 @@ export async function handleStaffCommand(ctx: AppContext, input: StaffMessageInb
   const command = words[0]?.toLowerCase();
   if (!command?.startsWith('/') && command !== '新投诉') return; // chatter (新投诉 alone is the Chinese /new)
   let digestWeek: Date | undefined;
+  let reportPeriod: ReportPeriod | null = null;
   await ctx.db.$transaction(async (tx) => {
     const at = ctx.now();
     if (!(await recordInboundEvent(tx, 'feishu-message', input.messageId, at))) return;
@@ -101,6 +106,10 @@ export async function handleStaffCommand(ctx: AppContext, input: StaffMessageInb
     }
     if (command === '/new' || command === '/新投诉' || command === '新投诉') return postIntakeForm(ctx, tx, { chatId: input.chatId, at });
     if (command === '/export') return requestExport(ctx, tx, { staff, chatId: input.chatId, managersChat, args: words.slice(1), at });
+    if (command === '/report' || command === '/报告') {
+      reportPeriod = await requestPeriodReport(ctx, tx, { chatId: input.chatId, managersChat, args: words.slice(1), at });
+      return;
+    }
     if (command === '/digest') {
       if (!managersChat && staff.role !== 'manager') return answer('staff.command.digestManagersOnly');
       const parsed = parseDigestCommand(words.slice(1).join(' '), at, ctx.calendar.timeZone);
@@ -112,6 +121,7 @@ export async function handleStaffCommand(ctx: AppContext, input: StaffMessageInb
   });
   // The digest is computed in its own (longer) transaction, after the command was recorded.
   if (digestWeek) await sendWeeklyDigest(ctx, { weekStart: digestWeek, chatId: input.chatId });
+  if (reportPeriod) await sendPeriodReport(ctx, { period: reportPeriod, chatId: input.chatId });
   ctx.outboxChanged();
 }
 

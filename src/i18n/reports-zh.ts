@@ -1,0 +1,29 @@
+/**
+ * Chinese texts of issue 10's quarterly and yearly reports (`report.`), the archive (`archive.`) and
+ * the "customer answered" task of complaints without a chat (`answerTask.`).
+ */
+export const reportsZh = {
+  // Reports over a month, a quarter, a year (/report, the quarterly and yearly jobs)
+  'report.title.month': '{scope} 投诉月度汇总 {label}',
+  'report.title.quarter': '{scope} 投诉季度审查 {label}',
+  'report.title.year': '{scope} 投诉年度总结 {label}',
+  'report.soFar': '⏳ 本期尚未结束：以下为截至 {at} 的数据。',
+  'report.line.new': '新增 **{n}**',
+  'report.line.resolved': '办结 **{n}**',
+  'report.openAtEnd': '期末未结 **{open}**，其中超时 **{overdue}**',
+  'report.openNow': '目前未结 **{open}**，其中超时 **{overdue}**',
+  'report.trend': '按月趋势',
+  'report.measures': '已采取的改进措施',
+  'report.measure': '{i}. {measure}（{cause}）：{n} 件',
+  'report.breaches': '超过最长办理时限的投诉：{n} 件',
+  'report.breach.resolved': '{number} · {department} · 时限 {limit}，超出 {over}后办结',
+  'report.breach.open': '{number} · {department} · 时限 {limit}，已超出 {over}，仍未办结',
+  'report.appeals': '申诉：{n} 件',
+  'report.appeal': '{number} · {department} · {at}',
+  'report.more': '……另有 {n} 件',
+  'report.days': '{d} 天',
+  'report.command.usage': '用法：/report 2026-11（月度）、/report 2026-Q3（季度）或 /report 2026（年度）',
+  'report.command.badPeriod': '“{text}”不是月份、季度或年份。用法：/report 2026-11（月度）、/report 2026-Q3（季度）或 /report 2026（年度）',
+  'report.command.future': '{text} 尚未开始，还没有数据。',
+  'report.command.managersOnly': '报告只在管理层群里提供，请在管理层群里发送 /report。',
+} as const;
