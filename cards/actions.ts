@@ -11,7 +11,7 @@ import { MAX_ESCALATION_TIER } from '../src/app/staff/staff-input.ts';
 
 export const CARD_VALUE_VERSION = 1;
 
-export const CARD_ACTIONS = ['accept', 'resolve', 'reply', 'ask', 'note', 'transfer', 'escalate', 'classify', 'extend', 'reject', 'reopen', 'reveal', 'informed', 'staff_rate', 'link', 'intake'] as const;
+export const CARD_ACTIONS = ['accept', 'resolve', 'reply', 'ask', 'note', 'transfer', 'escalate', 'classify', 'extend', 'reject', 'reopen', 'reveal', 'informed', 'staff_rate', 'link', 'intake', 'data_request'] as const;
 export type CardAction = (typeof CARD_ACTIONS)[number];
 
 /** Form field names inside the card's forms (unique across the whole card, as Feishu requires). */
@@ -45,6 +45,8 @@ export const FORM_FIELDS = {
   inWhen: 'in_when',
   inAddress: 'in_address',
   inReplyBy: 'in_reply_by',
+  // the card of a customer's /forget request (a card of its own)
+  requestReason: 'dr_reason',
 } as const;
 
 const base = { v: z.literal(CARD_VALUE_VERSION), c: z.number().int().positive().max(2_147_483_647) };
@@ -70,6 +72,8 @@ export const cardActionValueSchema = z.discriminatedUnion('a', [
   valueOf('link'),
   // the /new form: no complaint yet; n: the form's own id, so a second submit registers nothing new
   z.object({ v: base.v, a: z.literal('intake'), n: z.string().regex(/^[a-f0-9]{16,32}$/) }).strict(),
+  // a customer's /forget request: r, the DataRequest's id; d, the decision of the button
+  z.object({ v: base.v, a: z.literal('data_request'), r: base.c, d: z.enum(['approve', 'refuse']) }).strict(),
 ]);
 
 export type CardActionValue = z.infer<typeof cardActionValueSchema>;
@@ -125,6 +129,7 @@ const FORMS: { [A in CardAction]: (formValue: Record<string, unknown>, value: Ex
     return { kind: 'staff_rate', rating: p[F.rating], comment: p[F.ratingComment] };
   },
   link: () => ({ kind: 'link' }),
+  data_request: (f, value) => ({ kind: 'data_request', requestId: value.r, decision: value.d, reason: form({ [F.requestReason]: field }).parse(f)[F.requestReason] }),
   intake: (f, value) => {
     const p = form({
       [F.inChannel]: field, [F.inName]: field, [F.inPhone]: field, [F.inCategory]: field, [F.inDescription]: field,
@@ -157,7 +162,8 @@ export function parseCardAction(value: unknown, formValue: unknown): ParsedCardA
 }
 
 /** A button's value; `extra` carries what one action needs (escalate: `t`, the tier shown). */
-export function cardValue(action: CardAction, complaintId: number, extra: { t?: number; k?: number; n?: string } = {}): CardActionValue {
+export function cardValue(action: CardAction, complaintId: number, extra: { t?: number; k?: number; n?: string; r?: number; d?: 'approve' | 'refuse' } = {}): CardActionValue {
   if (action === 'intake') return { v: CARD_VALUE_VERSION, a: 'intake', n: extra.n ?? '' };
+  if (action === 'data_request') return { v: CARD_VALUE_VERSION, a: 'data_request', r: extra.r ?? complaintId, d: extra.d ?? 'refuse' };
   return { v: CARD_VALUE_VERSION, a: action, c: complaintId, ...(action === 'escalate' ? { t: extra.t ?? 0 } : {}), ...(action === 'informed' ? { k: extra.k ?? 0 } : {}) } as CardActionValue;
 }

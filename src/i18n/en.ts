@@ -1,10 +1,11 @@
 import type { MessageKey } from './zh.ts';
 import { recordsEn } from './records-en.ts';
 import { reportsEn } from './reports-en.ts';
+import { privacyEn } from './privacy-en.ts';
 
 /** English texts; same keys as zh.ts (the type checker enforces it). */
 export const en: Record<MessageKey, string> = {
-  'customer.welcome': 'Hello, this is the complaint service of {company}.\n/complain to file a complaint\n/my your complaints\n/status <number> how one is going\n/add <number> add information or photos\n/withdraw <number> withdraw a complaint\n/appeal <number> appeal how it was handled\n/lang 语言 / language\n/cancel leaves whatever is in progress',
+  'customer.welcome': 'Hello, this is the complaint service of {company}.\n/complain to file a complaint\n/my your complaints\n/status <number> how one is going\n/add <number> add information or photos\n/withdraw <number> withdraw a complaint\n/appeal <number> appeal how it was handled\n/mydata what we store about you\n/forget ask us to delete your personal data\n/lang 语言 / language\n/cancel leaves whatever is in progress',
   'customer.hint': 'To file a complaint, send /complain; /my lists your complaints, /help shows all commands.',
   'customer.askCategory': 'Please choose what your complaint is about:',
   'customer.askDescription': 'Please describe what happened (when, where, how), at most {max} characters:',
@@ -20,7 +21,7 @@ export const en: Record<MessageKey, string> = {
   'customer.cancelled': 'Cancelled; nothing was submitted.',
   'customer.nothingToCancel': 'There is nothing to cancel.',
   'customer.staleButton': 'That button is no longer active; please follow the latest message.',
-  'customer.unknownCommand': 'Unknown command {command}. Commands: /complain to file a complaint, /my your complaints, /status progress, /add add information, /withdraw, /appeal, /lang language, /cancel to stop.',
+  'customer.unknownCommand': 'Unknown command {command}. Commands: /complain to file a complaint, /my your complaints, /status progress, /add add information, /withdraw, /appeal, /mydata your data, /forget delete your data, /lang language, /cancel to stop.',
   'customer.accepted': 'Your complaint {number} was accepted by {department}; handled by {handler}.',
   'customer.resolved': 'Your complaint {number} has been resolved:\n{resolution}',
   'customer.skipWord': 'not given',
@@ -447,4 +448,5 @@ export const en: Record<MessageKey, string> = {
   'wechat.template.rating': 'Please rate how your complaint was handled',
   ...recordsEn,
   ...reportsEn,
+  ...privacyEn,
 };

@@ -1,9 +1,10 @@
 /** Chinese texts. Every text the bot sends lives in a catalogue; en.ts has the same keys. */
 import { recordsZh } from './records-zh.ts';
 import { reportsZh } from './reports-zh.ts';
+import { privacyZh } from './privacy-zh.ts';
 
 export const zh = {
-  'customer.welcome': '您好，这里是{company}的投诉受理服务。\n/complain（或“投诉”）登记投诉\n/my 我的投诉\n/status 编号 查询进度\n/add 编号 补充信息或照片\n/withdraw 编号 撤销投诉\n/appeal 编号 对处理结果申诉\n/lang 切换语言 / language\n/cancel 随时退出当前操作',
+  'customer.welcome': '您好，这里是{company}的投诉受理服务。\n/complain（或“投诉”）登记投诉\n/my 我的投诉\n/status 编号 查询进度\n/add 编号 补充信息或照片\n/withdraw 编号 撤销投诉\n/appeal 编号 对处理结果申诉\n/mydata 查看我们保存的您的个人信息\n/forget 申请删除您的个人信息\n/lang 切换语言 / language\n/cancel 随时退出当前操作',
   'customer.hint': '如需登记投诉，请发送 /complain 或“投诉”；发送 /my 查看您的投诉，/help 查看全部指令。',
   'customer.askCategory': '请选择投诉类别：',
   'customer.askDescription': '请描述发生了什么（时间、地点、经过），不超过 {max} 字：',
@@ -19,7 +20,7 @@ export const zh = {
   'customer.cancelled': '已取消，本次填写的内容未提交。',
   'customer.nothingToCancel': '当前没有进行中的登记。',
   'customer.staleButton': '这个按钮已失效，请按最新的提示操作。',
-  'customer.unknownCommand': '不认识的指令 {command}。可用指令：/complain 登记投诉，/my 我的投诉，/status 查询进度，/add 补充信息，/withdraw 撤销，/appeal 申诉，/lang 语言，/cancel 取消。',
+  'customer.unknownCommand': '不认识的指令 {command}。可用指令：/complain 登记投诉，/my 我的投诉，/status 查询进度，/add 补充信息，/withdraw 撤销，/appeal 申诉，/mydata 我的数据，/forget 删除我的数据，/lang 语言，/cancel 取消。',
   'customer.accepted': '您的投诉 {number} 已由{department}受理，处理人：{handler}。',
   'customer.resolved': '您的投诉 {number} 已处理完毕。处理结果：\n{resolution}',
   'customer.skipWord': '不留',
@@ -446,5 +447,6 @@ export const zh = {
   'wechat.template.rating': '请为本次投诉处理评分',
   ...recordsZh,
   ...reportsZh,
+  ...privacyZh,
 } as const;
 export type MessageKey = keyof typeof zh;

@@ -5,7 +5,7 @@
  */
 import { findNumberIn } from './customer-helpers.ts';
 
-export type CustomerCommandName = 'help' | 'my' | 'status' | 'add' | 'withdraw' | 'appeal' | 'lang' | 'cancel' | 'back' | 'nothing';
+export type CustomerCommandName = 'help' | 'my' | 'status' | 'add' | 'withdraw' | 'appeal' | 'lang' | 'cancel' | 'back' | 'nothing' | 'mydata' | 'forget';
 
 const SLASH: Record<string, CustomerCommandName> = {
   '/start': 'help',
@@ -17,6 +17,8 @@ const SLASH: Record<string, CustomerCommandName> = {
   '/withdraw': 'withdraw',
   '/appeal': 'appeal',
   '/lang': 'lang',
+  '/mydata': 'mydata',
+  '/forget': 'forget',
   '/language': 'lang',
   '/cancel': 'cancel',
   '/back': 'back',
@@ -37,6 +39,10 @@ const WORDS: Record<string, CustomerCommandName> = {
   语言: 'lang',
   language: 'lang',
   取消: 'cancel',
+  我的数据: 'mydata',
+  我的信息: 'mydata',
+  删除我的数据: 'forget',
+  删除我的信息: 'forget',
   返回: 'back',
   // English words for channels without slash commands (WeChat): alone or followed by a number, like the Chinese ones
   my: 'my',
@@ -46,6 +52,8 @@ const WORDS: Record<string, CustomerCommandName> = {
   appeal: 'appeal',
   cancel: 'cancel',
   back: 'back',
+  mydata: 'mydata',
+  forget: 'forget',
 };
 
 export type ParsedCommand =

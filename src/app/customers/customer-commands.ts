@@ -21,6 +21,8 @@ import { rateComplaint } from '../complaints/rate-complaint.ts';
 import { parseRatingButton } from '../complaints/request-rating.ts';
 import { setCustomerLanguage } from './set-customer-language.ts';
 import { refuse } from './refuse-customer-input.ts';
+import { showMyData } from '../records/show-my-data.ts';
+import { FINISHED_STATUSES, requestDataDeletion } from '../records/request-data-deletion.ts';
 
 const OPEN_STATUSES = STATUSES.filter((st) => isOpen(st));
 type Target = 'status' | 'add' | 'withdraw' | 'appeal';
@@ -112,6 +114,14 @@ async function handleButton(s: CustomerSession, data: string): Promise<void> {
     await s.reply('customer.withdraw.kept');
     return;
   }
+  if (data === 'fgno') {
+    await s.reply('forget.kept');
+    return;
+  }
+  if (data === 'fgyes') {
+    await confirmForget(s);
+    return;
+  }
   const m = /^(st|add|wdask|wd|ap):(\d{1,10})$/.exec(data);
   const complaint = m ? await findCustomerComplaint(s.tx, s.customer.id, { id: Number(m[2]) }) : null;
   if (!m || !complaint) {
@@ -143,6 +153,31 @@ async function typedRating(s: CustomerSession): Promise<boolean> {
   return true;
 }
 
+/** `/mydata`: everything stored about the customer, in as many messages as the channel needs. */
+async function sendMyData(s: CustomerSession): Promise<void> {
+  const texts = await showMyData(s.ctx, s.tx, { customer: s.customer, lang: s.lang, channel: s.input.platform, at: s.at });
+  for (const text of texts) await s.replyText(text);
+}
+
+/** `/forget`: says what deletion means and asks yes or no (buttons; on WeChat a numbered list). */
+async function askForget(s: CustomerSession): Promise<void> {
+  const pending = await s.tx.dataRequest.findFirst({ where: { customerId: s.customer.id, kind: 'forget', status: 'pending' } });
+  if (pending) return s.reply('forget.pending', { id: pending.id });
+  const open = await s.tx.complaint.count({ where: { customerId: s.customer.id, status: { notIn: FINISHED_STATUSES } } });
+  await s.reply('forget.confirm', { open }, [
+    [
+      { label: s.text('forget.yes'), data: 'fgyes' },
+      { label: s.text('forget.no'), data: 'fgno' },
+    ],
+  ]);
+}
+
+async function confirmForget(s: CustomerSession): Promise<void> {
+  const result = await requestDataDeletion(s.ctx, s.tx, { customer: s.customer, at: s.at });
+  if (result.state === 'unavailable') await s.reply('forget.unavailable');
+  else await s.reply(result.state === 'sent' ? 'forget.sent' : 'forget.pending', { id: result.id });
+}
+
 export async function handleCustomerCommand(s: CustomerSession): Promise<boolean> {
   if (s.input.button !== undefined) {
     await handleButton(s, s.input.button);
@@ -172,6 +207,12 @@ export async function handleCustomerCommand(s: CustomerSession): Promise<boolean
           { label: s.text('customer.lang.en'), data: 'lang:en' },
         ],
       ]);
+      break;
+    case 'mydata':
+      await sendMyData(s);
+      break;
+    case 'forget':
+      await askForget(s);
       break;
     case 'cancel':
       await s.reply('customer.nothingToCancel');

@@ -7,7 +7,7 @@ import type { Db, Tx } from '../../store/database.ts';
 import type { Prisma } from '../../store/generated/client.ts';
 import type { Actor } from '../complaints/change-status.ts';
 
-export const ACCESS_KINDS = ['phone_view', 'export', 'export_full', 'deidentify', 'data_request', 'forget_request', 'forget_decision'] as const;
+export const ACCESS_KINDS = ['phone_view', 'export', 'export_full', 'deidentify', 'data_request', 'forget_request', 'forget_decision', 'access_export'] as const;
 export type AccessKind = (typeof ACCESS_KINDS)[number];
 
 export async function recordAccess(

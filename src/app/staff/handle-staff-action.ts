@@ -33,6 +33,7 @@ import { markCustomerInformed } from '../records/mark-customer-informed.ts';
 import { recordRatingByStaff } from '../records/record-rating-by-staff.ts';
 import { linkChatCustomer } from '../records/link-chat-customer.ts';
 import { handleIntake } from '../records/handle-intake.ts';
+import { decideDataRequest } from '../records/decide-data-request.ts';
 
 export type StaffAction =
   | { kind: 'accept' }
@@ -50,7 +51,8 @@ export type StaffAction =
   | { kind: 'informed'; taskId: number }
   | { kind: 'staff_rate'; rating: string; comment: string }
   | { kind: 'link' }
-  | { kind: 'intake'; nonce: string; form: IntakeForm };
+  | { kind: 'intake'; nonce: string; form: IntakeForm }
+  | { kind: 'data_request'; requestId: number; decision: 'approve' | 'refuse'; reason: string };
 
 export interface StaffActionInput {
   eventId: string;
@@ -138,6 +140,8 @@ async function run(ctx: AppContext, tx: Tx, c: Complaint, staff: StaffConfig, ac
       return { key: 'staff.toast.linked', params: { number } };
     case 'intake':
       throw new Error('intake is handled before any complaint is locked');
+    case 'data_request':
+      throw new Error('data requests are handled before any complaint is locked');
   }
 }
 
@@ -162,6 +166,7 @@ export async function handleStaffAction(ctx: AppContext, input: StaffActionInput
   }
   const actor: Actor = { id: `feishu:${staff.openId}`, name: staff.name };
   if (input.action.kind === 'intake') return handleIntake(ctx, staff, input.eventId, input.action);
+  if (input.action.kind === 'data_request') return decideDataRequest(ctx, staff, input.eventId, input.action);
 
   for (let attempt = 0; ; attempt++) {
     try {
