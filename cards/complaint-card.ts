@@ -134,7 +134,8 @@ export function renderComplaintCard(view: ComplaintView): Record<string, unknown
   if (view.escalationTier > 0) lines.push(field('card.field.escalation', label(`card.escalation.${Math.min(view.escalationTier, 2)}` as MessageKey)));
   if (open) {
     if (view.status === 'registered') lines.push(field('card.field.acceptDue', time(view.acceptDueAt)));
-    if (!view.firstReplyAt) lines.push(field('card.field.firstReplyDue', time(view.firstReplyDueAt)));
+    // After a reopening the first-reply clock is the recontact clock: named for what it is.
+    if (!view.firstReplyAt) lines.push(field((view.reopens ?? 0) > 0 ? 'card.field.recontactDue' : 'card.field.firstReplyDue', time(view.firstReplyDueAt)));
     lines.push(field('card.field.resolveDue', `${time(view.resolveDueAt)}${view.deadlineExtended ? label('card.extended') : ''}`));
     lines.push(field('card.field.hardLimit', time(view.hardLimitAt)));
     if (view.pausedAt) lines.push(label('card.paused', { since: time(view.pausedAt) }));

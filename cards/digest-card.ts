@@ -94,7 +94,10 @@ export function renderDigestCard(d: WeeklyDigest): Record<string, unknown> {
     ),
   );
 
-  elements.push(md('sla', [`**${t(lang, 'digest.section.sla')}**`, ...SLA_CLOCKS.map((c) => attainmentLine(lang, c, cur, prev))].join('\n')));
+  // The recontact clock (回访不满意客户) only exists for reopened complaints: listed when it was due at all.
+  const judged = (p: PeriodFigures, c: SlaClock) => p.attainment[c].met + p.attainment[c].missed > 0;
+  const clocks = SLA_CLOCKS.filter((c) => c !== 'recontact' || judged(cur, c) || judged(prev, c));
+  elements.push(md('sla', [`**${t(lang, 'digest.section.sla')}**`, ...clocks.map((c) => attainmentLine(lang, c, cur, prev))].join('\n')));
 
   const timeLine = (key: 'accept' | 'resolve') =>
     t(lang, `digest.line.time.${key}` as MessageKey, {

@@ -1,10 +1,11 @@
 /**
  * What staff actions do to a complaint's deadlines, as pure functions on top of sla.ts:
  * the clocks stop while the complaint waits for the customer, the resolve deadline may be extended
- * once, and a new category or severity recomputes everything without losing either adjustment.
+ * once per handling round, a reopening starts a new round, and a new category or severity recomputes
+ * everything without losing either adjustment.
  */
-import { addWorkingDays, businessMinutesBetween, type BusinessCalendar } from './calendar.ts';
-import { extendDeadline, recomputeDeadlines, type Deadlines, type Severity, type SlaPolicy } from './sla.ts';
+import { addBusinessMinutes, addWorkingDays, businessMinutesBetween, nextWorkingInstant, type BusinessCalendar } from './calendar.ts';
+import { extendDeadline, recontactDueAt, recomputeDeadlines, type Deadlines, type Severity, type SlaPolicy } from './sla.ts';
 
 /** The choices offered for the one allowed extension: business hours, or working days (to the end of the Nth working day). */
 export const EXTENSION_OPTIONS = ['2h', '4h', '1d', '2d', '3d', '5d'] as const;
@@ -71,4 +72,47 @@ export function reclassifyDeadlines(args: {
     resolveDueAt: extendDeadline(base.resolveDueAt, args.pausedMinutes + args.extensionMinutes, calendar),
     hardLimitAt: extendDeadline(base.hardLimitAt, args.pausedMinutes, calendar),
   };
+}
+
+/**
+ * A reopened complaint (low rating, or staff reopen) gets a fresh handling round (docs/domain.md, Reopening):
+ * the unsatisfied customer must be contacted again within the recontact clock, the resolve clock starts
+ * again from the reopening with the severity's full time, and an extension belongs to the round it was
+ * granted in: the new round has none, and may be extended once again. The old extension stays in the
+ * audit trail (its extend_deadline event), not in the deadlines.
+ */
+export function reopenRound(args: { at: Date; severity: Severity; policy: SlaPolicy; calendar: BusinessCalendar }): {
+  firstReplyDueAt: Date;
+  resolveDueAt: Date;
+  deadlineExtended: false;
+  extensionMinutes: 0;
+} {
+  const start = nextWorkingInstant(args.at, args.calendar);
+  return {
+    firstReplyDueAt: recontactDueAt(args.at, args.calendar),
+    resolveDueAt: addBusinessMinutes(start, args.policy.clocks[args.severity].resolve, args.calendar),
+    deadlineExtended: false,
+    extensionMinutes: 0,
+  };
+}
+
+/**
+ * The resolve deadline of a reopened round after a category or severity change: the round's own start
+ * (the reopening) with the new severity's time, plus what this round already added (waiting for the
+ * customer, its extension) — measured as the business time between the old severity's plain due and
+ * the current due. The recontact deadline does not depend on the severity and stays.
+ */
+export function reclassifyReopenedResolveDue(args: {
+  reopenedAt: Date;
+  currentResolveDueAt: Date;
+  oldSeverity: Severity;
+  severity: Severity;
+  policy: SlaPolicy;
+  calendar: BusinessCalendar;
+}): Date {
+  const cal = args.calendar;
+  const start = nextWorkingInstant(args.reopenedAt, cal);
+  const oldPlain = addBusinessMinutes(start, args.policy.clocks[args.oldSeverity].resolve, cal);
+  const added = Math.max(0, Math.round(businessMinutesBetween(oldPlain, args.currentResolveDueAt, cal)));
+  return addBusinessMinutes(addBusinessMinutes(start, args.policy.clocks[args.severity].resolve, cal), added, cal);
 }

@@ -137,7 +137,8 @@ export function runningClocks(f: ClockFacts, rules: ClockRules, cal: BusinessCal
   }
   if (working) {
     const roundStart = f.reopenedAt && f.reopens > 0 ? nextWorkingInstant(f.reopenedAt, cal) : f.clockStartAt;
-    if (!f.firstReplyAt) make(f.reopens > 0 ? 'recontact' : 'firstReply', f.reopens, f.reopens > 0 && f.reopenedAt ? f.reopenedAt : f.clockStartAt, f.firstReplyDueAt, 'escalate');
+    // After a reopening the first-reply clock is the recontact clock: business time from the round's start.
+    if (!f.firstReplyAt) make(f.reopens > 0 ? 'recontact' : 'firstReply', f.reopens, roundStart, f.firstReplyDueAt, 'escalate');
     make('resolve', f.reopens, roundStart, f.resolveDueAt, 'escalate', true, f.reopens > 0 ? 0 : f.pausedMinutes);
     make('hardLimit', 0, f.clockStartAt, f.hardLimitAt, 'escalate', true, f.pausedMinutes);
   }

@@ -95,6 +95,18 @@ export function recomputeDeadlines(
   return fromClockStart(args.previous.clockStartAt, args.previous.intakeDueAt ?? null, args);
 }
 
+/**
+ * Contacting an unsatisfied customer again after a reopening (回访不满意客户, docs/domain.md: "within 48 h"),
+ * in BUSINESS minutes like every other clock: a rating given late on a Friday does not make the deadline
+ * fall on Sunday.
+ */
+export const RECONTACT_MINUTES = 48 * 60;
+
+/** The recontact deadline of a round reopened at `at`: RECONTACT_MINUTES of working time from the next working instant. */
+export function recontactDueAt(at: Date, cal: BusinessCalendar): Date {
+  return addBusinessMinutes(nextWorkingInstant(at, cal), RECONTACT_MINUTES, cal);
+}
+
 /** A due moved later by `extraBusinessMinutes` of working time (0 → unchanged; negative throws). */
 export function extendDeadline(due: Date, extraBusinessMinutes: number, cal: BusinessCalendar): Date {
   return addBusinessMinutes(due, extraBusinessMinutes, cal);

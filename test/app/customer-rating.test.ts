@@ -7,6 +7,12 @@ import { testDatabases } from '../support/databases.ts';
 import { closeUnratedComplaints } from '../../src/app/complaints/close-unrated-complaints.ts';
 import { acceptAndResolve, buttonData, fileThroughFlow, lastText, say, sent, staffDoes } from './customer-conversation.ts';
 import { useTestContext, type TestAppContext } from '../support/use-test-context.ts';
+import { DateTime } from 'luxon';
+import { recontactDueAt } from '../../src/domain/sla.ts';
+import { businessMinutesBetween, isWorkingTime } from '../../src/domain/calendar.ts';
+import { formatLocalTime } from '../../src/app/shared/format.ts';
+import { loadComplaintView } from '../../src/app/complaints/complaint-view.ts';
+import { renderComplaintCard } from '../../cards/complaint-card.ts';
 
 const HOUR = 3600_000;
 
@@ -51,6 +57,29 @@ describe.each(testDatabases())('customer rating on $name', (kind) => {
     expect(await departmentTexts(c.id)).toEqual([]); // a good rating does not disturb the department
   });
 
+  it('a low rating given late on a Friday: the recontact deadline counts 48 business hours and lands in working hours, named for what it is', async () => {
+    const u = '4009';
+    const c = await fileThroughFlow(ctx, u);
+    await acceptAndResolve(ctx, c.id);
+    const fridayLate = new Date('2026-11-27T09:50:00Z'); // Friday 17:50 in Shanghai
+    ctx.clock.advance(fridayLate.getTime() - ctx.now().getTime());
+    await say(ctx, u, { button: `rate:${c.id}:1` });
+    const after = await ctx.db.complaint.findUniqueOrThrow({ where: { id: c.id } });
+    const calendar = ctx.calendarFor(after.departmentId);
+    const local = DateTime.fromJSDate(after.firstReplyDueAt).setZone(ctx.calendar.timeZone);
+    // not Sunday 17:50 (48 wall-clock hours): 2,880 minutes of working time, ending inside working hours on a working day
+    expect(local.toFormat('yyyy-LL-dd HH:mm')).not.toBe('2026-11-29 17:50');
+    expect(businessMinutesBetween(fridayLate, after.firstReplyDueAt, calendar)).toBe(48 * 60);
+    expect(isWorkingTime(new Date(after.firstReplyDueAt.getTime() - 60_000), calendar)).toBe(true);
+    expect(local.weekday).toBeLessThanOrEqual(5);
+    // by hand: Friday 10 min, then Mon–Fri 5 × 450, Monday 450, Tuesday 09:00 + 170 min = 11:50
+    expect(local.toFormat('yyyy-LL-dd HH:mm')).toBe('2026-12-08 11:50');
+    const view = await loadComplaintView(ctx.db, ctx.config, c.id);
+    const card = JSON.stringify(renderComplaintCard(view!));
+    expect(card).toContain(`**回访不满意客户时限**：2026-12-08 11:50`);
+    expect(card).not.toContain('首次答复时限');
+  });
+
   it('a low rating reopens the complaint, tells the department, and asks for contact within 48 hours', async () => {
     const u = '4003';
     const c = await fileThroughFlow(ctx, u);
@@ -58,14 +87,18 @@ describe.each(testDatabases())('customer rating on $name', (kind) => {
     const patches = await ctx.db.outboxMessage.count({ where: { complaintId: c.id, kind: 'card.patch' } });
     await say(ctx, u, { button: `rate:${c.id}:2` });
     const [sorry] = await sent(ctx, u, 2);
-    expect(sorry!.text).toMatch(/reopened; the department will contact you again within 48 hours/);
+    expect(sorry!.text).toMatch(/reopened; the department will contact you again by /);
     await say(ctx, u, 'The fee was never refunded.');
     const after = await ctx.db.complaint.findUniqueOrThrow({ where: { id: c.id }, include: { events: { orderBy: { id: 'asc' } } } });
     expect(after).toMatchObject({ status: 'reopened', rating: 2, ratingComment: 'The fee was never refunded.', resolvedAt: null, closedAt: null });
-    expect(after.firstReplyDueAt.toISOString()).toBe(new Date(monday10am.getTime() + 48 * HOUR).toISOString());
+    // 48 business hours, like every other clock: Monday 10:00 → 390 min that day, 4 × 450, Monday 450, Tuesday 09:00 + 240 min
+    expect(after.firstReplyDueAt).toEqual(recontactDueAt(monday10am, ctx.calendarFor(after.departmentId)));
+    expect(formatLocalTime(after.firstReplyDueAt, ctx.calendar.timeZone)).toBe('2026-12-01 14:30');
+    const due = formatLocalTime(after.firstReplyDueAt, ctx.calendar.timeZone);
+    expect(sorry!.text).toContain(`will contact you again by ${due}`);
     expect(after.events.find((e) => e.type === 'reopen')).toMatchObject({ actor: 'telegram:4003', fromStatus: 'resolved', toStatus: 'reopened', data: { rating: 2 } });
     expect(await departmentTexts(c.id)).toEqual([
-      `客户 Customer 4003 对投诉 ${c.number} 的处理结果评分 2/5，投诉已重新打开。请在 48 小时内再次联系客户。`,
+      `客户 Customer 4003 对投诉 ${c.number} 的处理结果评分 2/5，投诉已重新打开。请在 ${due} 前再次联系客户（回访不满意客户时限，按工作时间计 48 小时）。`,
       `客户 Customer 4003 对投诉 ${c.number} 的评价（2/5）：\nThe fee was never refunded.`,
     ]);
     const dept = await ctx.db.outboxMessage.findFirstOrThrow({ where: { complaintId: c.id, channel: 'feishu', kind: 'text' } });

@@ -95,7 +95,7 @@ describe.each(testDatabases())('staff actions and deadlines on $name', (kind) =>
     expect(await load(c.id)).toMatchObject({ severity: 'major', acceptDueAt: sh('2026-11-23T11:30:00'), resolveDueAt: sh('2026-11-24T16:00:00') });
   });
 
-  it('reopening clears the resolution, asks for a call back within 48 hours and restarts the resolve clock', async () => {
+  it('reopening clears the resolution, asks for a call back within 48 business hours and restarts the resolve clock', async () => {
     const c = await file('2005', '2026-11-23T10:00:00');
     await act(c.id, '2026-11-23T10:05:00', { kind: 'accept' });
     await act(c.id, '2026-11-24T10:00:00', { kind: 'resolve', resolution: 'Apologised.' });
@@ -104,7 +104,8 @@ describe.each(testDatabases())('staff actions and deadlines on $name', (kind) =>
       status: 'reopened',
       resolution: null,
       firstReplyAt: null,
-      firstReplyDueAt: sh('2026-11-26T11:00:00'),
+      // recontact, 2,880 business minutes by hand: Tue 330, Wed–Fri 1,350, Mon 450, Tue 450, Wed 09:00 + 300 → 12:00 + 120 → 15:30
+      firstReplyDueAt: sh('2026-12-02T15:30:00'),
       resolveDueAt: sh('2026-11-27T14:00:00'),
     });
   });

@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { type Harness } from '../support/harness.ts';
 import { formatLocalTime } from '../../src/app/shared/format.ts';
 import { reclassifyDeadlines } from '../../src/domain/deadline-adjustments.ts';
+import { recontactDueAt } from '../../src/domain/sla.ts';
+import { addBusinessMinutes, businessMinutesBetween, nextWorkingInstant } from '../../src/domain/calendar.ts';
 import { useHarness } from '../support/use-harness.ts';
 import {
   buttonValue,
@@ -196,13 +198,54 @@ describe.each(harnessKinds())('staff card actions on $name', (kind) => {
     await click(h, f.messageId, AGENT_1, 'resolve', { resolution: 'Refunded the delivery fee.' });
     expect(await customerGot(h, f.user, 'Refunded the delivery fee.')).toContain(f.number);
     const reopen = await click(h, f.messageId, AGENT_1, 'reopen', { reopen_reason: 'Customer called: the parcel is still damaged' });
-    expect(reopen.toast).toMatchObject({ type: 'success', content: `${f.number} 已重新打开，请在 48 小时内联系客户` });
-    expect(await customerGot(h, f.user, 'was reopened')).toContain('48 hours');
     const c = await row(f.complaint.id);
     expect(c).toMatchObject({ status: 'reopened', resolution: null, resolvedAt: null, firstReplyAt: null });
+    const tz = h.bot.ctx.calendar.timeZone;
     const reopenedAt = (await db().complaintEvent.findFirstOrThrow({ where: { complaintId: c.id, type: 'reopen' } })).at;
-    expect(c.firstReplyDueAt.getTime() - reopenedAt.getTime()).toBe(48 * 3600_000);
+    // 48 business hours from the reopening, like every other clock (docs/domain.md, Reopening)
+    const calendar = h.bot.ctx.calendarFor(c.departmentId);
+    expect(c.firstReplyDueAt).toEqual(recontactDueAt(reopenedAt, calendar));
+    expect(businessMinutesBetween(reopenedAt, c.firstReplyDueAt, calendar)).toBe(48 * 60);
+    const due = formatLocalTime(c.firstReplyDueAt, tz);
+    expect(reopen.toast).toMatchObject({ type: 'success', content: `${f.number} 已重新打开，请在 ${due} 前再次联系客户` });
+    expect(await customerGot(h, f.user, 'was reopened')).toContain(`contact you again by ${due}`);
+    expect(cardText(h, f.messageId)).toContain(`**回访不满意客户时限**：${due}`);
+    expect(cardText(h, f.messageId)).not.toContain('首次答复时限');
     expect(findElement(h.feishu.message(f.messageId).card!, 'resolve')).toBeDefined();
+  });
+
+  it('extend → resolve → reopen: the reopened round has a fresh resolve clock and no extension, the extend form is back, the old extension stays in the trail', async () => {
+    const f = await fileFor(h);
+    const tz = h.bot.ctx.calendar.timeZone;
+    await click(h, f.messageId, AGENT_1, 'accept');
+    expect((await click(h, f.messageId, AGENT_1, 'extend', { extension: '2d', extend_reason: 'Waiting for the supplier' })).toast?.type).toBe('success');
+    const extended = await row(f.complaint.id);
+    const oldDue = formatLocalTime(extended.resolveDueAt, tz);
+    expect(cardText(h, f.messageId)).toContain(`${oldDue}（已延期）`);
+    await click(h, f.messageId, AGENT_1, 'resolve', { resolution: 'Replaced the parcel.' });
+    expect((await click(h, f.messageId, AGENT_1, 'reopen', { reopen_reason: 'The replacement is damaged too' })).toast?.type).toBe('success');
+
+    const c = await row(f.complaint.id);
+    const reopen = await db().complaintEvent.findFirstOrThrow({ where: { complaintId: c.id, type: 'reopen' } });
+    const calendar = h.bot.ctx.calendarFor(c.departmentId);
+    // a new round: the severity's full resolve time from the reopening, nothing extended
+    expect(c).toMatchObject({ deadlineExtended: false, extensionMinutes: 0 });
+    expect(c.resolveDueAt).toEqual(addBusinessMinutes(nextWorkingInstant(reopen.at, calendar), h.bot.ctx.sla.clocks.general.resolve, calendar));
+    expect(reopen.data).toMatchObject({ previousExtensionMinutes: extended.extensionMinutes });
+    const card = cardText(h, f.messageId);
+    expect(card).not.toContain('已延期');
+    expect(card).toContain(`**办结时限**：${formatLocalTime(c.resolveDueAt, tz)}`);
+    expect(findElement(h.feishu.message(f.messageId).card!, 'extend')).toBeDefined();
+    // the old extension is kept in the audit trail
+    expect(await db().complaintEvent.count({ where: { complaintId: c.id, type: 'extend_deadline' } })).toBe(1);
+
+    // this round may be extended once, from its own deadline
+    const again = await click(h, f.messageId, AGENT_1, 'extend', { extension: '2h', extend_reason: 'Second supplier check' });
+    expect(again.toast?.type).toBe('success');
+    const after = await row(f.complaint.id);
+    expect(after).toMatchObject({ deadlineExtended: true, extensionMinutes: 120 });
+    expect(cardText(h, f.messageId)).toContain(`${formatLocalTime(after.resolveDueAt, tz)}（已延期）`);
+    expect(findElement(h.feishu.message(f.messageId).card!, 'extend')).toBeUndefined();
   });
 
   it('reveals the full phone only to the handler, the supervisor and managers, privately; never on the group card', async () => {

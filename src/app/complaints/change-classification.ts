@@ -1,12 +1,14 @@
 /**
  * Staff correct a complaint's category or severity: every deadline is recomputed from the original
  * clock start with the new severity, keeping the time already spent waiting for the customer and an
- * extension granted earlier. The department stays (a transfer is its own action).
+ * extension granted earlier. After a reopening, the resolve deadline is the reopened round's (counted from the
+ * reopening, keeping this round's waiting time and extension) and the recontact deadline stays as it is.
+ * The department stays (a transfer is its own action).
  */
 import type { Tx } from '../../store/database.ts';
 import { nextWorkingInstant } from '../../domain/calendar.ts';
 import { SEVERITIES, type Severity } from '../../domain/sla.ts';
-import { reclassifyDeadlines } from '../../domain/deadline-adjustments.ts';
+import { reclassifyDeadlines, reclassifyReopenedResolveDue } from '../../domain/deadline-adjustments.ts';
 import type { AppContext } from '../shared/context.ts';
 import { changeStatus, type Actor } from './change-status.ts';
 import { AppError } from '../shared/errors.ts';
@@ -30,6 +32,19 @@ export async function changeClassification(ctx: AppContext, tx: Tx, opts: { comp
     extensionMinutes: current.extensionMinutes,
     acceptClockStartAt: transfer ? nextWorkingInstant(transfer.at, ctx.calendarFor(current.departmentId)) : undefined,
   });
+  // A reopened complaint is in a later handling round: its resolve clock counts from the reopening.
+  const reopen = await tx.complaintEvent.findFirst({ where: { complaintId: current.id, type: 'reopen' }, orderBy: { id: 'desc' } });
+  if (reopen) {
+    deadlines.firstReplyDueAt = current.firstReplyDueAt;
+    deadlines.resolveDueAt = reclassifyReopenedResolveDue({
+      reopenedAt: reopen.at,
+      currentResolveDueAt: current.resolveDueAt,
+      oldSeverity: current.severity as Severity,
+      severity,
+      policy: ctx.sla,
+      calendar: ctx.calendarFor(current.departmentId),
+    });
+  }
   const categoryConfig = ctx.config.categories.find((c) => c.id === category)!;
   const categoryName = typeof categoryConfig.name === 'string' ? categoryConfig.name : categoryConfig.name[ctx.config.defaultLanguage];
   const { before } = await changeStatus(tx, {

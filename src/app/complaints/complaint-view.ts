@@ -50,7 +50,10 @@ export interface ComplaintView {
   resolvedAt: Date | null;
   rejectReason: string | null;
   escalationTier: number;
+  /** the resolve deadline of the current handling round was extended (a reopening starts a round without one) */
   deadlineExtended: boolean;
+  /** reopenings so far: from the first, the first-reply clock is the recontact clock (回访不满意客户) */
+  reopens?: number;
   pausedAt: Date | null;
   timeline: TimelineEntry[];
   /** events older than the ones in `timeline` */
@@ -90,7 +93,10 @@ export async function loadComplaintView(
     include: { customer: true, department: true },
   });
   if (!c) return null;
-  const total = await db.complaintEvent.count({ where: { complaintId } });
+  // One query for both counts: all events (the card lists the latest) and reopenings (the handling round).
+  const byType = await db.complaintEvent.groupBy({ by: ['type'], where: { complaintId }, _count: { _all: true } });
+  const total = byType.reduce((n, g) => n + g._count._all, 0);
+  const reopens = byType.find((g) => g.type === 'reopen')?._count._all ?? 0;
   const events = (await db.complaintEvent.findMany({ where: { complaintId }, orderBy: { id: 'desc' }, take: TIMELINE_LIMIT })).reverse();
   const card =
     which.cardId !== undefined
@@ -136,6 +142,7 @@ export async function loadComplaintView(
     rejectReason: c.rejectReason,
     escalationTier: c.escalationTier,
     deadlineExtended: c.deadlineExtended,
+    reopens,
     pausedAt: c.pausedAt,
     timeline: events.map((e) => ({ type: e.type, actorName: e.actorName, at: e.at, data: (e.data ?? {}) as Record<string, unknown> })),
     earlierEvents: Math.max(0, total - events.length),

@@ -14,6 +14,7 @@ import { lockComplaint } from './lock-complaint.ts';
 import { reopenedFields } from './reopen-complaint.ts';
 import { customerActor, customerLanguage, customerTarget, loadOwnComplaint } from '../customers/customer-helpers.ts';
 import { inertText } from '../shared/feishu-text.ts';
+import { formatLocalTime } from '../shared/format.ts';
 
 /** Ratings at or below this reopen the complaint. */
 export const LOW_RATING = 2;
@@ -27,21 +28,27 @@ export async function rateComplaint(ctx: AppContext, tx: Tx, input: { complaintI
   const { customer } = complaint;
   const low = input.rating <= LOW_RATING;
   const rated = { rating: input.rating, ratedAt: at, ratingComment: null };
+  const reopened = low ? reopenedFields(ctx, complaint.severity as Severity, at, complaint.departmentId) : null;
+  const due = reopened ? formatLocalTime(reopened.firstReplyDueAt, ctx.calendar.timeZone) : '';
   await changeStatus(tx, {
     complaintId: complaint.id,
     action: low ? 'reopen' : 'close',
     actor: customerActor(customer),
     at,
-    data: { ...rated, ...(low ? reopenedFields(ctx, complaint.severity as Severity, at, complaint.departmentId) : { closedAt: at, closeReason: 'rated' }) },
-    details: { rating: input.rating, ...(low ? { previousResolution: complaint.resolution } : {}) },
+    data: { ...rated, ...(reopened ?? { closedAt: at, closeReason: 'rated' }) },
+    details: {
+      rating: input.rating,
+      ...(low ? { previousResolution: complaint.resolution } : {}),
+      ...(low && complaint.deadlineExtended ? { previousExtensionMinutes: complaint.extensionMinutes } : {}),
+    },
   });
   if (low) {
-    const text = t(ctx.config.defaultLanguage, 'customer.notice.reopened', { number: complaint.number, customer: inertText(customer.displayName), rating: input.rating });
+    const text = t(ctx.config.defaultLanguage, 'customer.notice.reopened', { number: complaint.number, customer: inertText(customer.displayName), rating: input.rating, due });
     await enqueue(tx, { channel: 'feishu', kind: 'text', target: complaint.department.chatId, payload: { text }, complaintId: complaint.id }, at);
   }
   await refreshComplaintCards(tx, complaint.id, at);
   const lang = customerLanguage(customer, ctx.config);
-  const answer = low ? t(lang, 'customer.rate.reopened', { number: complaint.number }) : t(lang, 'customer.rate.thanks', { number: complaint.number, rating: input.rating });
+  const answer = low ? t(lang, 'customer.rate.reopened', { number: complaint.number, due }) : t(lang, 'customer.rate.thanks', { number: complaint.number, rating: input.rating });
   await enqueue(tx, { ...customerTarget(customer), kind: 'text', payload: { text: answer }, complaintId: complaint.id }, at);
   return { complaint, reopened: low };
 }

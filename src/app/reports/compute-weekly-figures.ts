@@ -46,7 +46,7 @@ function emptyFigures(): PeriodFigures {
     resolved: 0,
     open: 0,
     overdue: 0,
-    attainment: { accept: { met: 0, missed: 0 }, firstReply: { met: 0, missed: 0 }, resolve: { met: 0, missed: 0 } },
+    attainment: { accept: { met: 0, missed: 0 }, firstReply: { met: 0, missed: 0 }, recontact: { met: 0, missed: 0 }, resolve: { met: 0, missed: 0 } },
     accept: { count: 0, medianHours: null, p90Hours: null },
     resolve: { count: 0, medianHours: null, p90Hours: null },
     ratings: [0, 0, 0, 0, 0],
@@ -55,9 +55,15 @@ function emptyFigures(): PeriodFigures {
   };
 }
 
-/** Attainment of the three clocks for deadlines in [from, to), split at `split` (rows with due >= split are "current"). */
+/**
+ * The first-reply column holds the recontact deadline once a complaint was reopened (回访不满意客户): it is
+ * counted under its own name, not as a first reply.
+ */
+const FIRST_REPLY_OR_RECONTACT = Prisma.sql`(CASE WHEN EXISTS (SELECT 1 FROM "ComplaintEvent" e WHERE e."complaintId" = "Complaint"."id" AND e."type" = 'reopen') THEN 'recontact' ELSE 'firstReply' END)`;
+
+/** Attainment of the clocks for deadlines in [from, to), split at `split` (rows with due >= split are "current"). */
 export async function queryAttainment(db: Q, from: Date, split: Date, to: Date, now: Date, groupByDepartment = false) {
-  const clock = (name: SlaClock, due: string, done: string) => {
+  const clock = (name: SlaClock | Prisma.Sql, due: string, done: string) => {
     const d = Prisma.raw(`"${due}"`);
     const x = Prisma.raw(`"${done}"`);
     return Prisma.sql`
@@ -66,11 +72,11 @@ export async function queryAttainment(db: Q, from: Date, split: Date, to: Date, 
         count(*) FILTER (WHERE ${x} > ${d} OR (${x} IS NULL AND ${d} < ${now}))::int AS "missed"
       FROM "Complaint"
       WHERE ${d} >= ${from} AND ${d} < ${to} AND "status" <> 'rejected' AND NOT ("status" = 'closed' AND ${x} IS NULL)
-      GROUP BY 2, 3`;
+      GROUP BY 1, 2, 3`;
   };
   return db.$queryRaw<{ clock: SlaClock; cur: boolean; departmentId: string; met: number; missed: number }[]>`
     ${clock('accept', 'acceptDueAt', 'acceptedAt')}
-    UNION ALL ${clock('firstReply', 'firstReplyDueAt', 'firstReplyAt')}
+    UNION ALL ${clock(FIRST_REPLY_OR_RECONTACT, 'firstReplyDueAt', 'firstReplyAt')}
     UNION ALL ${clock('resolve', 'resolveDueAt', 'resolvedAt')}`;
 }
 

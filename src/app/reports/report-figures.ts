@@ -4,7 +4,7 @@
  */
 import type { Language } from '../../i18n/index.ts';
 
-export const SLA_CLOCKS = ['accept', 'firstReply', 'resolve'] as const;
+export const SLA_CLOCKS = ['accept', 'firstReply', 'recontact', 'resolve'] as const;
 
 export type SlaClock = (typeof SLA_CLOCKS)[number];
 

@@ -121,9 +121,10 @@ async function run(ctx: AppContext, tx: Tx, c: Complaint, staff: StaffConfig, ac
     case 'reject':
       await rejectComplaint(ctx, tx, { complaintId, actor, reason: action.reason, note: action.note });
       return { key: 'staff.toast.rejected', params: { number } };
-    case 'reopen':
-      await reopenComplaint(ctx, tx, { complaintId, actor, reason: action.reason });
-      return { key: 'staff.toast.reopened', params: { number } };
+    case 'reopen': {
+      const { recontactDueAt } = await reopenComplaint(ctx, tx, { complaintId, actor, reason: action.reason });
+      return { key: 'staff.toast.reopened', params: { number, due: time(recontactDueAt) } };
+    }
     case 'reveal': {
       const { phone } = await revealPhone(ctx, tx, { complaintId, actor, staff });
       return { key: 'staff.toast.revealed', params: { number, phone } };
