@@ -54,6 +54,30 @@ for (const kind of countingDatabases()) {
       expect(costs[1]).toBe(costs[0]);
     });
 
+    it('escalates 10 or 40 complaints whose accept clock ran out with the same number of round trips, each once, with its audit event, message and card', async () => {
+      const costs: number[] = [];
+      for (const [n, day] of [[10, '2026-11-30'], [40, '2026-12-01']] as const) {
+        await ctx.db.$executeRaw`UPDATE "Complaint" SET "nextDueAt" = NULL`;
+        const filed = [];
+        for (let i = 0; i < n; i++) filed.push(await fileAt(ctx, `${day} 10:00`, 'service'));
+        ctx.clock.current = sh(`${day} 12:01`); // the 2-hour accept clock ran out at 12:00
+        let counts = { escalations: 0, reminders: 0 };
+        costs.push(await counter.during(async () => (counts = await sweepSlaClocks(ctx, { batchSize: 50 }))));
+        expect(counts.escalations).toBe(n);
+        const ids = filed.map((c) => c.id);
+        const rows = await ctx.db.complaint.findMany({ where: { id: { in: ids } } });
+        expect(rows.every((r) => r.escalationTier === 1 && r.escalationDueAt !== null && r.nextDueAt !== null && r.nextDueAt > ctx.clock.current)).toBe(true);
+        expect(await ctx.db.complaintEvent.count({ where: { complaintId: { in: ids }, type: 'escalate', actor: 'system' } })).toBe(n);
+        const texts = await ctx.db.outboxMessage.findMany({ where: { complaintId: { in: ids }, kind: 'text', createdAt: ctx.clock.current } });
+        expect(texts.filter((m) => JSON.stringify(m.payload).includes('升级')).length).toBeGreaterThanOrEqual(n);
+        expect(await ctx.db.outboxMessage.count({ where: { complaintId: { in: ids }, kind: { in: ['card.patch', 'card.send'] }, createdAt: ctx.clock.current } })).toBe(n);
+        // a second sweep at the same minute finds nothing left to do
+        expect((await sweepSlaClocks(ctx)).escalations).toBe(0);
+      }
+      expect(costs[0], counter.describe()).toBeLessThanOrEqual(16);
+      expect(costs[1]).toBe(costs[0]);
+    });
+
     it('never runs two sweeps at once: a second call while one runs, or while another instance holds the lease, does nothing', async () => {
       for (let i = 0; i < 3; i++) await fileAt(ctx, '2026-11-26 10:00', 'service');
       ctx.clock.current = sh('2026-11-26 11:30');

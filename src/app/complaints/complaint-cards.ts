@@ -33,15 +33,29 @@ async function newCard(tx: Tx, complaintId: number, chatId: string, at: Date): P
 export async function refreshComplaintCards(tx: Tx, complaintId: number, at: Date, opts: { except?: string } = {}): Promise<void> {
   const complaint = await tx.complaint.findUniqueOrThrow({ where: { id: complaintId }, include: { department: true } });
   const cards = await tx.cardMessage.findMany({ where: { complaintId, active: true }, orderBy: { id: 'asc' } });
+  await redraw(tx, complaintId, complaint.department.chatId, cards, at, opts.except);
+}
+
+/**
+ * The same for many complaints with one statement (the SLA sweep's batches): `homeChats` gives each
+ * complaint's department group. Patches are outbox rows (batched by the caller's batchOutbox).
+ */
+export async function refreshCardsOfComplaints(tx: Tx, homeChats: Map<number, string>, at: Date): Promise<void> {
+  if (homeChats.size === 0) return;
+  const cards = await tx.cardMessage.findMany({ where: { complaintId: { in: [...homeChats.keys()] }, active: true }, orderBy: { id: 'asc' } });
+  for (const [complaintId, home] of homeChats) await redraw(tx, complaintId, home, cards.filter((c) => c.complaintId === complaintId), at);
+}
+
+async function redraw(tx: Tx, complaintId: number, homeChatId: string, cards: CardMessage[], at: Date, except?: string): Promise<void> {
   for (const card of cards) {
     if (isUpdatable(card, at)) {
-      if (!opts.except || card.messageId !== opts.except) await patch(tx, card, at);
+      if (!except || card.messageId !== except) await patch(tx, card, at);
       continue;
     }
     await tx.cardMessage.update({ where: { id: card.id }, data: { active: false } });
-    if (card.chatId === complaint.department.chatId) await newCard(tx, complaintId, card.chatId, at);
+    if (card.chatId === homeChatId) await newCard(tx, complaintId, card.chatId, at);
   }
-  if (cards.length === 0) await newCard(tx, complaintId, complaint.department.chatId, at);
+  if (cards.length === 0) await newCard(tx, complaintId, homeChatId, at);
 }
 
 /** Posts a fresh current card into a chat; the card it replaces there is redrawn as outdated. */

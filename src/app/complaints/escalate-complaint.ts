@@ -5,6 +5,7 @@
  * showed: a second click on the same tier does not escalate twice.
  */
 import type { Tx } from '../../store/database.ts';
+import type { Complaint } from '../../store/generated/client.ts';
 import { t } from '../../i18n/index.ts';
 import type { AppContext } from '../shared/context.ts';
 import { changeStatus, type Actor } from './change-status.ts';
@@ -36,9 +37,19 @@ export async function escalateComplaint(ctx: AppContext, tx: Tx, opts: { complai
     data: { escalationTier: tier },
     details: { tier, reason },
   });
+  await announceEscalation(ctx, tx, before, tier, opts.actor, reason, at);
+  return { before, tier };
+}
+
+/**
+ * Tells the new tier: tier 1 the department's supervisor (@mention in the department's group), tier 2 the
+ * general manager (managers' chat, with a card of the complaint there). Used by the staff's escalation
+ * and by the sweep's batched one (src/app/sla/escalate-overdue-complaints.ts).
+ */
+export async function announceEscalation(ctx: AppContext, tx: Tx, before: Complaint, tier: number, actor: Actor, reason: string, at: Date): Promise<void> {
   const department = ctx.config.departments.find((d) => d.id === before.departmentId)!;
   const lang = ctx.config.defaultLanguage;
-  const params = { number: before.number, department: department.name, who: opts.actor.name ?? '', reason: inertText(reason) };
+  const params = { number: before.number, department: department.name, who: actor.name ?? '', reason: inertText(reason) };
   if (tier === 1) {
     const text = mention(department.supervisor) + t(lang, 'staff.escalated.supervisor', params);
     await enqueue(tx, { channel: 'feishu', kind: 'text', target: department.chatId, payload: { text }, complaintId: before.id }, at);
@@ -50,5 +61,4 @@ export async function escalateComplaint(ctx: AppContext, tx: Tx, opts: { complai
     await enqueue(tx, { channel: 'feishu', kind: 'text', target: chatId, payload: { text }, complaintId: before.id }, at);
     if (ctx.config.managersChatId) await postCardInChat(tx, before.id, ctx.config.managersChatId, at);
   }
-  return { before, tier };
 }

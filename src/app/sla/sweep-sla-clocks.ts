@@ -17,7 +17,7 @@ import { noticeKey, planSla, TOP_TIER, type ClockFacts, type ClockMemo, type Clo
 import type { AppContext } from '../shared/context.ts';
 import { batchOutbox } from '../shared/outbox.ts';
 import { clockRulesFromConfig } from './clock-rules.ts';
-import { escalateOverdueComplaint } from './escalate-overdue-complaints.ts';
+import { escalateOverdueComplaint, escalateOverdueComplaints, type OverdueItem } from './escalate-overdue-complaints.ts';
 import { noticeRecord, queueSlaNotice, sendSlaNotice, type NoticeStep } from './send-sla-reminders.ts';
 import { upgradeMonthOldComplaint } from './upgrade-month-old-complaints.ts';
 
@@ -285,11 +285,36 @@ async function sweepBatch(ctx: AppContext, tx: Tx, now: Date, batchSize: number,
   const later: Complaint[] = []; // upgrades, escalations, re-posts: one by one
   const notices: { complaint: Complaint; step: NoticeStep }[] = [];
   const scheduled: { id: number; next: Date | null; clocks: RunningClock[] }[] = [];
+  const escalations: (OverdueItem & { others: NoticeStep[] })[] = [];
   for (const c of rows) {
     const plan = planSla({ facts: facts.get(c.id)!, sent: sent.get(c.id)!, now, rules, calendar: ctx.calendarFor(c.departmentId), memo: memo(c.departmentId) });
     if (plan.steps.length === 0) scheduled.push({ id: c.id, next: plan.nextDueAt, clocks: plan.clocks });
-    else if (plan.steps.some((s) => s.kind === 'upgrade' || s.kind === 'repost') || (plan.escalate && c.escalationTier < TOP_TIER)) later.push(c);
-    else for (const step of plan.steps as NoticeStep[]) notices.push({ complaint: c, step });
+    else if (plan.steps.some((s) => s.kind === 'upgrade' || s.kind === 'repost')) later.push(c);
+    else if (plan.escalate && c.escalationTier < TOP_TIER) {
+      const steps = plan.steps as NoticeStep[];
+      const escalating = steps.filter((s): s is Extract<NoticeStep, { kind: 'overdue' }> => s.kind === 'overdue' && s.clock.onOverdue === 'escalate');
+      escalations.push({ complaint: c, overdue: escalating.map((s) => s.clock), others: steps.filter((s) => !escalating.includes(s as never)) });
+    } else for (const step of plan.steps as NoticeStep[]) notices.push({ complaint: c, step });
+  }
+
+  // Escalations of the whole batch at once; their other notices go with the batch's, and they are planned again below.
+  const replan = new Set<number>();
+  if (escalations.length) {
+    const done = await escalateOverdueComplaints(ctx, tx, escalations, now);
+    const rest = new Set(done.rest.map((r) => r.complaint.id));
+    counts.escalations += done.escalated.size;
+    for (const item of escalations) {
+      const id = item.complaint.id;
+      if (rest.has(id)) {
+        later.push(item.complaint);
+        continue;
+      }
+      for (const clock of item.overdue) sent.get(id)!.add(noticeKey(clock.id, clock.cycle, 'overdue'));
+      const after = done.escalated.get(id);
+      if (after) facts.set(id, { ...facts.get(id)!, escalationTier: after.escalationTier, escalatedAt: after.escalatedAt, escalationDueAt: after.escalationDueAt });
+      for (const step of item.others) notices.push({ complaint: item.complaint, step });
+      replan.add(id);
+    }
   }
 
   if (notices.length) {
@@ -312,13 +337,14 @@ async function sweepBatch(ctx: AppContext, tx: Tx, now: Date, batchSize: number,
       else if (step.kind === 'overdue') counts.alerts++;
       else counts.supervisorAlerts++;
     }
-    // Plan again with the notices sent (nothing else changed): usually nothing is left until the next due.
-    for (const id of new Set(notices.map((n) => n.complaint.id))) {
-      const dep = byId.get(id)!.departmentId;
-      const plan = planSla({ facts: facts.get(id)!, sent: sent.get(id)!, now, rules, calendar: ctx.calendarFor(dep), memo: memo(dep) });
-      if (plan.steps.length === 0) scheduled.push({ id, next: plan.nextDueAt, clocks: plan.clocks });
-      else later.push(byId.get(id)!);
-    }
+    for (const n of notices) replan.add(n.complaint.id);
+  }
+  // Plan again with the notices sent and the escalations made: usually nothing is left until the next due.
+  for (const id of replan) {
+    const dep = byId.get(id)!.departmentId;
+    const plan = planSla({ facts: facts.get(id)!, sent: sent.get(id)!, now, rules, calendar: ctx.calendarFor(dep), memo: memo(dep) });
+    if (plan.steps.length === 0) scheduled.push({ id, next: plan.nextDueAt, clocks: plan.clocks });
+    else later.push(byId.get(id)!);
   }
 
   if (scheduled.length) {
