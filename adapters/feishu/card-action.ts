@@ -3,11 +3,14 @@
  * a toast and the clicked card redrawn from the database, within 3 s. Shared by the long connection and HTTP.
  * A click that fails validation (forged, malformed, from an unknown card version) gets an error toast,
  * a log line, and changes nothing.
+ * Clicks on one complaint's cards are handled one at a time in arrival order (different complaints at
+ * once); the time a click waits behind another counts against the 3 s answer.
  */
 import { z } from 'zod';
 import { parseCardAction } from '../../cards/actions.ts';
 import type { StaffActionInput, StaffActionResult } from '../../src/app/staff/handle-staff-action.ts';
 import type { Logger } from '../../src/logger.ts';
+import { KeyedQueue } from '../../src/app/shared/keyed-queue.ts';
 
 /** The fields of a card.action.trigger event we use (after header and event are merged, as the SDK does). */
 const cardEventSchema = z.object({
@@ -37,10 +40,13 @@ export interface CardActionDeps {
   answerWithinMs?: number;
   /** Told how long each answer took and how it ended (the /metrics latency histogram). */
   observe?: (seconds: number, outcome: 'answered' | 'late' | 'refused' | 'error') => void;
+  /** Complaints whose clicks are handled at once (one complaint's clicks always one at a time). Default 32. */
+  concurrency?: number;
 }
 
 export function createCardActionHandler(deps: CardActionDeps) {
   const limit = deps.answerWithinMs ?? 2500;
+  const clicks = new KeyedQueue({ concurrency: deps.concurrency ?? 32 });
   return async function onCardAction(raw: unknown): Promise<CardCallbackResponse> {
     const started = performance.now();
     const observe = (outcome: 'answered' | 'late' | 'refused' | 'error') => deps.observe?.((performance.now() - started) / 1000, outcome);
@@ -60,11 +66,13 @@ export function createCardActionHandler(deps: CardActionDeps) {
       messageId: e.context?.open_message_id,
       action: parsed.action,
     };
-    const work = (async (): Promise<CardCallbackResponse> => {
+    // One complaint's clicks in order; a click on no complaint (the intake form: 0) waits behind its card only.
+    const key = input.complaintId ? `complaint:${input.complaintId}` : `card:${input.messageId ?? input.eventId}`;
+    const work = clicks.run(key, async (): Promise<CardCallbackResponse> => {
       const result = await deps.handle(input);
       const card = result.card ?? (result.complaintId ? await deps.renderCard(result.complaintId, input.messageId) : null);
       return { toast: { type: result.toast.type, content: result.toast.text }, ...(card ? { card: { type: 'raw' as const, data: card } } : {}) };
-    })();
+    });
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), limit)));
     try {

@@ -3,11 +3,14 @@
  * signature sha256(timestamp + nonce + encryptKey + body), timestamps within 5 minutes, each nonce
  * once, a size limit, AES-256-CBC decryption, the verification token, and an answer to every request.
  * The SDK's adaptDefault checks none of the freshness and crashes on garbage (docs/platforms.md), hence this.
+ * Feishu posts events at once; a chat's messages are handled one at a time in arrival order (different
+ * chats at once, up to `concurrency`); card clicks are put in order by the card action handler.
  */
 import { createDecipheriv, createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../src/logger.ts';
 import { HttpRefusal, readRequestBody } from '../../src/http/body.ts';
+import { KeyedQueue } from '../../src/app/shared/keyed-queue.ts';
 
 export interface FeishuHttpOptions {
   encryptKey: string;
@@ -21,6 +24,8 @@ export interface FeishuHttpOptions {
   now?: () => Date;
   maxBodyBytes?: number;
   maxSkewSeconds?: number;
+  /** Chats handled at once (one chat's messages are always one at a time, in order). Default 16. */
+  concurrency?: number;
 }
 
 class Refused extends Error {
@@ -30,6 +35,13 @@ class Refused extends Error {
   ) {
     super(message);
   }
+}
+
+/** The chat a message event belongs to: its line in the queue. */
+export function feishuMessageKey(event: Record<string, unknown>): string {
+  const message = event.message as { chat_id?: unknown; message_id?: unknown } | undefined;
+  if (typeof message?.chat_id === 'string') return `chat:${message.chat_id}`;
+  return `event:${String(event.event_id ?? message?.message_id ?? Math.random())}`;
 }
 
 export function decryptFeishu(encrypt: string, encryptKey: string): string {
@@ -50,6 +62,7 @@ export function createFeishuHttpHandler(opts: FeishuHttpOptions) {
   const now = opts.now ?? (() => new Date());
   const limit = opts.maxBodyBytes ?? 256 * 1024;
   const skew = opts.maxSkewSeconds ?? 300;
+  const messages = new KeyedQueue({ concurrency: opts.concurrency ?? 16 });
 
   async function verify(req: IncomingMessage): Promise<Record<string, unknown>> {
     if (req.method !== 'POST') throw new Refused(405, 'POST only');
@@ -106,7 +119,8 @@ export function createFeishuHttpHandler(opts: FeishuHttpOptions) {
       const header = (event.header ?? {}) as Record<string, unknown>;
       const flat = { ...header, ...((event.event ?? {}) as Record<string, unknown>) };
       if (header.event_type === 'im.message.receive_v1' && opts.onMessage) {
-        await opts.onMessage(flat);
+        const onMessage = opts.onMessage;
+        await messages.run(feishuMessageKey(flat), () => onMessage(flat));
         return reply(200, {});
       }
       if (header.event_type !== 'card.action.trigger') return reply(200, {});

@@ -11,11 +11,14 @@
  * - answers `success` at once (WeChat waits 5 s, then retries) and hands the message to the app
  *   afterwards; the app answers through the customer-service API. Retried pushes carry the same MsgId
  *   and are handled once by the app's inbound deduplication.
+ * - handles different customers at once (up to `concurrency`), one customer's pushes one at a time in the
+ *   order they were sent (CreateTime, then MsgId), also those handed out again after a crash.
  * Anything malformed gets a 4xx answer and changes nothing.
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CustomerInbound } from '../../src/app/shared/inbound.ts';
+import { KeyedQueue, QueueClosed } from '../../src/app/shared/keyed-queue.ts';
 import type { SignedRequestCheck } from '../../src/app/shared/remember-signed-request.ts';
 import type { Logger } from '../../src/logger.ts';
 import { HttpRefusal, readRequestBody } from '../../src/http/body.ts';
@@ -48,8 +51,30 @@ export interface OfficialAccountOptions {
    * Where a push is kept before `success` is answered, and handled from: a crash in between loses nothing
    * (unhandled pushes are handed out again at start and every `replayMs`).
    */
-  inbox?: { keep(key: string, inbound: CustomerInbound, at: Date): Promise<void>; done(key: string, at: Date): Promise<void>; unhandled(before: Date): Promise<{ key: string; payload: CustomerInbound }[]> };
+  inbox?: { keep(key: string, push: KeptPush, at: Date): Promise<void>; done(key: string, at: Date): Promise<void>; unhandled(before: Date): Promise<{ key: string; payload: KeptPush }[]> };
   replayMs?: number;
+  /** Customers handled at once (one customer's pushes are always one at a time, in order). Default 16. */
+  concurrency?: number;
+}
+
+/** A push as the inbox keeps it: the decoded message and where it stands in its sender's sequence. */
+export type KeptPush = CustomerInbound & { sentOrder?: string };
+
+/** CreateTime, then MsgId, as one string that sorts like the pair (events without MsgId come first in their second). */
+export function sentOrder(fields: XmlFields): string | undefined {
+  const createTime = field(fields, 'CreateTime') ?? '';
+  if (!/^\d{1,15}$/.test(createTime)) return undefined;
+  const msgId = field(fields, 'MsgId') ?? '';
+  return `${createTime.padStart(15, '0')}:${/^\d{1,30}$/.test(msgId) ? msgId.padStart(30, '0') : ''}`;
+}
+
+function bySentOrder(a: { payload: KeptPush }, b: { payload: KeptPush }): number {
+  const x = a.payload.sentOrder;
+  const y = b.payload.sentOrder;
+  if (x === y) return 0;
+  if (x === undefined) return 1;
+  if (y === undefined) return -1;
+  return x < y ? -1 : 1;
 }
 
 class Refusal extends Error {
@@ -65,36 +90,42 @@ export class OfficialAccountTransport implements WechatTransport {
   readonly kind = 'official-account' as const;
   readonly windowed = true;
   private onInbound: ((inbound: CustomerInbound) => Promise<void>) | undefined;
+  /** Pushes are taken (not 503) between start and stop. */
+  private accepting = false;
   private readonly aesKey: Buffer | undefined;
-  private readonly pending = new Set<Promise<void>>();
+  private readonly queue: KeyedQueue;
   private replayTimer: NodeJS.Timeout | undefined;
   /** Keys being handled here now (a replay skips them). */
   private readonly handling = new Set<string>();
 
   constructor(private readonly opts: OfficialAccountOptions) {
     this.aesKey = opts.aesKey ? aesKeyFrom(opts.aesKey) : undefined;
+    this.queue = new KeyedQueue({ concurrency: opts.concurrency ?? 16 });
   }
 
   async start(onInbound: (inbound: CustomerInbound) => Promise<void>): Promise<void> {
     this.onInbound = onInbound;
     if (this.opts.inbox) {
+      // The pushes kept before a stop go first: they were sent before anything that arrives from now on.
       await this.replay(new Date(this.opts.now().getTime() + 1));
       this.replayTimer = setInterval(() => void this.replay(new Date(this.opts.now().getTime() - (this.opts.replayMs ?? 60_000))), this.opts.replayMs ?? 60_000);
       this.replayTimer.unref?.();
     }
+    this.accepting = true;
     this.opts.log.info({ path: WECHAT_OA_PATH, safeMode: Boolean(this.aesKey) }, 'WeChat official account: pushes accepted on the server URL');
   }
 
   /** Stops taking pushes (503, so WeChat retries elsewhere) and waits for the ones already acknowledged. */
   async stop(): Promise<void> {
-    this.onInbound = undefined;
+    this.accepting = false;
     if (this.replayTimer) clearInterval(this.replayTimer);
-    await this.settled();
+    await this.queue.close();
+    this.onInbound = undefined;
   }
 
   /** Resolves when every acknowledged push has been handled. */
-  async settled(): Promise<void> {
-    while (this.pending.size) await Promise.allSettled([...this.pending]);
+  settled(): Promise<void> {
+    return this.queue.idle();
   }
 
   sendText(userId: string, text: string): Promise<void> {
@@ -112,16 +143,17 @@ export class OfficialAccountTransport implements WechatTransport {
       if (req.method === 'GET') return this.answer(res, 200, this.verifyEcho(query));
       if (req.method !== 'POST') throw new Refusal(405, 'method not allowed');
       this.verifySignature(query);
-      if (!this.onInbound) throw new Refusal(503, 'not started; WeChat will retry');
+      if (!this.accepting) throw new Refusal(503, 'not started or stopping; WeChat will retry');
       const body = await readBody(req);
       const fields = this.open(query, body);
       const check = await this.opts.checkNonce(`${query.get('timestamp')}:${query.get('nonce')}:${query.get('signature')}`, createHash('sha256').update(body).digest('hex'), this.opts.now());
       if (check === 'forged') throw new Refusal(403, 'this signed URL was already used with another body');
       const inbound = decodeOfficialAccountPush(fields, this.opts.displayName);
+      const order = sentOrder(fields);
       // Kept before WeChat hears `success`: from here on, a crash cannot lose it.
-      if (inbound && this.opts.inbox) await this.opts.inbox.keep(inbound.eventId, inbound, this.opts.now());
+      if (inbound && this.opts.inbox) await this.opts.inbox.keep(inbound.eventId, { ...inbound, ...(order ? { sentOrder: order } : {}) }, this.opts.now());
       this.answer(res, 200, 'success');
-      if (inbound) this.dispatch(inbound);
+      if (inbound) this.dispatch(inbound, order);
     } catch (error) {
       if (error instanceof Refusal) {
         this.opts.log.warn({ status: error.status, reason: error.reason, method: req.method }, 'WeChat official account: request refused');
@@ -176,24 +208,36 @@ export class OfficialAccountTransport implements WechatTransport {
     return parseXml(opened.message);
   }
 
-  private dispatch(inbound: CustomerInbound): void {
+  /** Queues a push behind the same customer's earlier ones (by `order`, CreateTime + MsgId). */
+  private dispatch(inbound: CustomerInbound, order: string | undefined): void {
     const handler = this.onInbound;
     if (!handler || this.handling.has(inbound.eventId)) return;
     this.handling.add(inbound.eventId);
-    const task = handler(inbound)
-      .then(() => this.opts.inbox?.done(inbound.eventId, this.opts.now()))
-      .catch((error: unknown) => this.opts.log.error({ err: error, eventId: inbound.eventId }, 'handling a WeChat push failed (kept for a retry)'))
+    this.queue
+      .run(
+        inbound.userId,
+        async () => {
+          await handler(inbound);
+          await this.opts.inbox?.done(inbound.eventId, this.opts.now());
+        },
+        order,
+      )
+      .catch((error: unknown) => {
+        if (error instanceof QueueClosed) this.opts.log.info({ eventId: inbound.eventId }, 'WeChat official account: stopping; the push stays in the inbox for the next start');
+        else this.opts.log.error({ err: error, eventId: inbound.eventId }, 'handling a WeChat push failed (kept for a retry)');
+      })
       .finally(() => this.handling.delete(inbound.eventId));
-    this.pending.add(task);
-    void task.finally(() => this.pending.delete(task));
   }
 
-  /** Hands out again the pushes kept but never handled (a crash between `success` and the handling). */
+  /** Hands out again the pushes kept but never handled (a crash between `success` and the handling), each customer's in the order sent. */
   private async replay(before: Date): Promise<void> {
     try {
-      const kept = await this.opts.inbox!.unhandled(before);
+      const kept = (await this.opts.inbox!.unhandled(before)).sort(bySentOrder);
       if (kept.length) this.opts.log.warn({ count: kept.length }, 'WeChat official account: handling pushes kept before a stop');
-      for (const { payload } of kept) this.dispatch(payload);
+      for (const { payload } of kept) {
+        const { sentOrder: order, ...inbound } = payload;
+        this.dispatch(inbound, order);
+      }
     } catch (error) {
       this.opts.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'WeChat official account: reading the inbox failed');
     }

@@ -3,9 +3,12 @@
  * the bot runs as: a WeCom or personal account through a puppet service, or the mock puppet in tests.
  * Logging in is the puppet's business (a QR code to scan for most): the bot starts without waiting, logs
  * the QR code's link, and messages sent before login are retried by the outbox.
+ * Messages of different people are handled at once (up to `concurrency`), one person's in the order they
+ * arrived; on stop, what arrived is handled before the puppet is stopped.
  */
 import { WechatyBuilder, ScanStatus, type Wechaty } from 'wechaty';
 import type { CustomerInbound } from '../../src/app/shared/inbound.ts';
+import { KeyedQueue } from '../../src/app/shared/keyed-queue.ts';
 import { PlatformError } from '../../src/delivery/ports.ts';
 import type { Logger } from '../../src/logger.ts';
 import { decodeWechatyMessage } from './decode.ts';
@@ -17,6 +20,8 @@ export interface WechatyTransportOptions {
   /** Where Wechaty keeps its login session (a path without extension; `.memory-card.json` is added). */
   sessionName?: string;
   log: Logger;
+  /** People handled at once (one person's messages are always one at a time, in order). Default 16. */
+  concurrency?: number;
 }
 
 export class WechatyTransport implements WechatTransport {
@@ -25,7 +30,7 @@ export class WechatyTransport implements WechatTransport {
   readonly windowed = false;
   readonly wechaty: Wechaty;
   private loggedIn = false;
-  private pending = new Set<Promise<void>>();
+  private readonly queue: KeyedQueue;
   /**
    * Settles when the puppet has started (or failed to). Not awaited by `start`: a puppet service that
    * cannot be reached would otherwise hold up the whole bot; its failure is logged instead.
@@ -33,6 +38,7 @@ export class WechatyTransport implements WechatTransport {
   started: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: WechatyTransportOptions) {
+    this.queue = new KeyedQueue({ concurrency: opts.concurrency ?? 16 });
     this.wechaty = WechatyBuilder.build({
       ...(opts.sessionName ? { name: opts.sessionName } : {}),
       puppet: opts.puppet as 'wechaty-puppet-service',
@@ -65,12 +71,15 @@ export class WechatyTransport implements WechatTransport {
     });
     this.wechaty.on('error', (error) => log.error({ err: error }, 'WeChat (Wechaty) error'));
     this.wechaty.on('message', (msg) => {
-      const task = (async () => {
-        const inbound = await decodeWechatyMessage(msg);
-        if (inbound) await onInbound(inbound);
-      })().catch((error: unknown) => log.error({ err: error, messageId: msg.id }, 'handling a WeChat message failed'));
-      this.pending.add(task);
-      void task.finally(() => this.pending.delete(task));
+      // Decoded at once (it may ask the puppet for a file's name), handled in the talker's line.
+      const decoded = decodeWechatyMessage(msg);
+      decoded.catch(() => {});
+      this.queue
+        .run(talkerKey(msg), async () => {
+          const inbound = await decoded;
+          if (inbound) await onInbound(inbound);
+        })
+        .catch((error: unknown) => log.error({ err: error, messageId: msg.id }, 'handling a WeChat message failed'));
     });
     this.started = this.wechaty.start().then(
       () => log.info({ puppet: this.opts.puppet }, 'WeChat (Wechaty) started; waiting for the puppet to log in'),
@@ -84,8 +93,15 @@ export class WechatyTransport implements WechatTransport {
 
   async stop(): Promise<void> {
     await this.started;
-    await Promise.allSettled([...this.pending]);
+    // Wechaty does not deliver a message twice: whatever arrives until the puppet stops is still handled.
+    await this.queue.idle();
     await this.wechaty.stop().catch((error: unknown) => this.opts.log.warn({ err: error }, 'WeChat (Wechaty) did not stop cleanly'));
+    await this.queue.close();
+  }
+
+  /** Resolves when every message received so far has been handled. */
+  settled(): Promise<void> {
+    return this.queue.idle();
   }
 
   async sendText(userId: string, text: string): Promise<void> {
@@ -102,5 +118,14 @@ export class WechatyTransport implements WechatTransport {
     } catch (error) {
       throw new PlatformError('wechat', 'say', error instanceof Error ? error.message : String(error), { retryable: true, cause: error });
     }
+  }
+}
+
+/** One person's line: the talker (a group's messages are not customers' and are dropped by the decoder anyway). */
+function talkerKey(msg: { id: string; talker(): { id: string }; room(): { id: string } | undefined }): string {
+  try {
+    return msg.room()?.id ?? msg.talker().id;
+  } catch {
+    return `message:${msg.id}`;
   }
 }
