@@ -1,5 +1,6 @@
 /**
- * `npm run export -- --from 2026-11-01 --to 2026-11-30 --out november.xlsx [--full]` (or `--period 2026-Q4`):
+ * `npm run export -- --from 2026-11-01 --to 2026-11-30 --out november.xlsx [--full]` (or `--period 2026-Q4`;
+ * `--access` for the access log instead):
  * writes the complaints export (src/app/records/export-complaints.ts) from DATABASE_URL, or the embedded
  * PGlite in DATA_DIR, with the config of CONFIG_FILE. The export is recorded in the access log.
  */
@@ -22,7 +23,8 @@ try {
   try {
     const started = performance.now();
     const result = await exportComplaintsToFile(db.prisma, config, args, { operator: os.userInfo().username, now });
-    console.log(
+    if (args.access) console.log(`wrote ${args.out}: ${result.entries} access log entries (${args.period.label}) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    else console.log(
       `wrote ${args.out}: ${result.complaints} complaints, ${result.events} events (${args.period.label}${args.fullData ? ', full phone numbers' : ', phones masked'}) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
   } finally {

@@ -12,6 +12,7 @@ import { FILE_TOO_BIG, PlatformError, type CustomerChannelPort, type StaffChanne
 import { PerKeyRateLimiter, TokenBucketLimiter } from './rate-limiter.ts';
 import type { ExportRequest } from '../app/shared/outbox.ts';
 import { buildComplaintExport, exportFileName } from '../app/records/export-complaints.ts';
+import { accessLogFileName, buildAccessLogExport } from '../app/records/export-access-log.ts';
 
 /** Feishu's upload limit for a file (im/v1/files). */
 const EXPORT_MAX_BYTES = 30 * 1024 * 1024;
@@ -95,9 +96,22 @@ export function feishuSender(port: StaffChannelPort, db: Db, config: AppConfig, 
     await db.cardMessage.update({ where: { id: card.id }, data: { messageId } });
   };
   /** Builds the requested export and uploads it; over Feishu's 30 MB a text says so instead. */
+  const sendAccessLogExport = async (row: OutboxMessage, req: ExportRequest, period: { start: Date; end: Date; label: string }) => {
+    const built = await buildAccessLogExport(db, config, { period: { ...period, kind: req.kind }, generatedAt: new Date(req.requestedAt) });
+    const lang = config.defaultLanguage;
+    await limiter.take(`chat:${row.target}`);
+    if (built.data.length > EXPORT_MAX_BYTES || !port.sendFile) {
+      await port.sendText(row.target, t(lang, 'export.tooBig', { label: req.label, size: (built.data.length / 1048576).toFixed(1) }), `outbox-${row.id}`);
+      return;
+    }
+    await port.sendFile(row.target, accessLogFileName(period), built.data, `outbox-${row.id}`);
+    await limiter.take(`chat:${row.target}`);
+    await port.sendText(row.target, t(lang, 'access.export.done', { label: req.label, count: built.entries }), `outbox-${row.id}-sent`);
+  };
   const sendExport = async (row: OutboxMessage) => {
     const req = row.payload as unknown as ExportRequest;
     const period = { start: new Date(req.start), end: new Date(req.end), label: req.label, kind: req.kind };
+    if (req.what === 'access') return sendAccessLogExport(row, req, period);
     const built = await buildComplaintExport(db, config, { period, fullData: req.fullData, generatedAt: new Date(req.requestedAt) });
     const lang = config.defaultLanguage;
     await limiter.take(`chat:${row.target}`);

@@ -46,7 +46,7 @@ function loadBatch(db: Db, period: ReportPeriod, after: number) {
 }
 
 /** UTC instant → a Date whose UTC fields are the local wall-clock time (what Excel shows). Offsets cached per hour. */
-function localClock(timeZone: string): (d: Date | null) => Date | null {
+export function localClock(timeZone: string): (d: Date | null) => Date | null {
   const cache = new Map<number, number>();
   const fmt = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
   const offsetAt = (ms: number) => {

@@ -44,6 +44,8 @@ export interface ExportRequest {
   end: string;
   fullData: boolean;
   requestedAt: string;
+  /** what to export: the complaints (default) or the access log (src/app/records/export-access-log.ts) */
+  what?: 'complaints' | 'access';
 }
 
 type OutboxRow = Prisma.OutboxMessageCreateManyInput;
