@@ -117,7 +117,7 @@ export function renderComplaintCard(view: ComplaintView): Record<string, unknown
   const label = (key: MessageKey, params: Record<string, string | number> = {}) => t(lang, key, params);
   const field = (key: MessageKey, value: string) => `**${label(key)}**：${value}`;
   const status = label(`card.status.${view.status}` as MessageKey);
-  const live = !view.card || view.card.active;
+  const live = (!view.card || view.card.active) && !view.archivedAt;
   const open = ['registered', 'accepted', 'in_progress', 'waiting_customer', 'reopened'].includes(view.status);
 
   const lines = [
@@ -142,7 +142,8 @@ export function renderComplaintCard(view: ComplaintView): Record<string, unknown
   }
 
   const elements: Element[] = [];
-  if (!live) {
+  if (view.archivedAt) elements.push({ tag: 'markdown', element_id: 'archived', content: label('card.archived', { at: time(view.archivedAt) }) });
+  else if (!live) {
     const moved = view.card!.chatId !== view.departmentChatId;
     elements.push({
       tag: 'markdown',

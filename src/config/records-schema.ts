@@ -59,6 +59,16 @@ export const recordsSchema = z
       .default(1095),
     /** When the daily retention job runs, in the calendar's time zone. */
     retentionJobAt: clockTime.default('03:00'),
+    // Archive (归档): closed complaints become read-only, still found by /find, /status, exports and reports.
+    /** Days after a complaint was closed (or rejected) before the daily archive job archives it. */
+    archiveAfterDays: z
+      .number({ error: 'must be a number of days, e.g. 180' })
+      .int('must be a whole number of days')
+      .min(1, 'must be at least 1 day')
+      .max(36500, 'must be at most 36500 days (100 years)')
+      .default(180),
+    /** When the daily archive job runs, in the calendar's time zone. */
+    archiveJobAt: clockTime.default('03:30'),
   })
   .strict()
   .prefault({});

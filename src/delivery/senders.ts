@@ -128,6 +128,9 @@ export function feishuSender(port: StaffChannelPort, db: Db, config: AppConfig, 
       if (row.kind === 'card.send') return post(row, await cardOf(row));
       if (row.kind === 'card.patch') {
         const card = await cardOf(row);
+        // An archived complaint's cards are no longer updated (docs/records.md, Archive): what they show stays.
+        const complaint = await db.complaint.findUnique({ where: { id: card.complaintId }, select: { archivedAt: true } });
+        if (complaint?.archivedAt) return;
         if (!card.messageId) throw new PlatformError('feishu', 'patch', `card ${card.id} is not posted yet`, { retryable: true, retryAfterMs: 2000 });
         const json = await render(row, card.id, card.complaintId);
         await limiter.take(`message:${card.messageId}`);

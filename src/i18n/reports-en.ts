@@ -24,4 +24,9 @@ export const reportsEn: Record<keyof typeof reportsZh, string> = {
   'report.command.badPeriod': '"{text}" is not a month, a quarter or a year. Usage: /report 2026-11 (month), /report 2026-Q3 (quarter) or /report 2026 (year)',
   'report.command.future': '{text} has not started yet; there are no figures.',
   'report.command.managersOnly': 'Reports are given in the managers\' chat only; send /report there.',
+  'archive.toast': '{number} is archived: read-only, nothing can be changed.',
+  'archive.customer': 'Complaint {number} is archived: you can still see it (/status {number}) but no longer add to it, appeal or withdraw it. For a new problem, send /complain.',
+  'archive.status': '🗄 Archived {at} (read-only)',
+  'card.archived': '🗄 **Archived** ({at}): read-only; this card is no longer updated.',
+  'card.event.archive': 'archived',
 };

@@ -26,4 +26,10 @@ export const reportsZh = {
   'report.command.badPeriod': '“{text}”不是月份、季度或年份。用法：/report 2026-11（月度）、/report 2026-Q3（季度）或 /report 2026（年度）',
   'report.command.future': '{text} 尚未开始，还没有数据。',
   'report.command.managersOnly': '报告只在管理层群里提供，请在管理层群里发送 /report。',
+  // Archive (归档): closed complaints become read-only
+  'archive.toast': '{number} 已归档，只能查看，不能再操作。',
+  'archive.customer': '投诉 {number} 已归档，只能查询进度（/status {number}），不能再补充、申诉或撤销。如有新的问题，请发送 /complain 重新投诉。',
+  'archive.status': '🗄 已于 {at} 归档（只读）',
+  'card.archived': '🗄 **已归档**（{at}）：只读，此卡片不再更新。',
+  'card.event.archive': '归档',
 } as const;

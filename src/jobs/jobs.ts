@@ -18,6 +18,7 @@ import { CALENDAR_WARNING_JOB, warnAboutCalendarGaps } from '../app/sla/warn-abo
 import { applyRetention, RETENTION_JOB } from '../app/records/apply-retention.ts';
 import { QUARTERLY_REPORT_JOB, sendPeriodReport, YEARLY_REPORT_JOB } from '../app/reports/send-period-report.ts';
 import { isWorkingDate } from '../domain/calendar.ts';
+import { ARCHIVE_JOB, archiveClosedComplaints } from '../app/records/archive-closed-complaints.ts';
 import type { JobDefinition } from './scheduler.ts';
 
 export const SLA_SWEEP_JOB = 'sla-sweep';
@@ -90,6 +91,13 @@ export function botJobs(ctx: AppContext): JobDefinition[] {
       // Idempotent: a day missed while the bot was down is made up at start.
       catchUp: true,
       run: (slot) => applyRetention(ctx, { slot }),
+    },
+    {
+      name: ARCHIVE_JOB,
+      schedule: { kind: 'daily', at: ctx.config.records.archiveJobAt },
+      // Idempotent: a day missed while the bot was down is made up at start.
+      catchUp: true,
+      run: (slot) => archiveClosedComplaints(ctx, { slot }),
     },
     ...(['quarter', 'year'] as const)
       .filter((period) => j[period === 'quarter' ? 'quarterlyReport' : 'yearlyReport'].enabled)

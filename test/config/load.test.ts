@@ -36,6 +36,8 @@ describe('config file', () => {
     ['a duplicate department', (c: any) => c.departments.push({ ...c.departments[0] }), /^departments: department id "cs" is used twice$/],
     ['a retention that is not a number of days', (c: any) => (c.records.retainPersonalDataDays = 'three years'), /^records\.retainPersonalDataDays: must be a number of days, e\.g\. 1095 \(3 years\)$/],
     ['a retention of zero days', (c: any) => (c.records.retainPersonalDataDays = 0), /^records\.retainPersonalDataDays: must be at least 1 day$/],
+    ['an archive age that is not a number of days', (c: any) => (c.records.archiveAfterDays = '6 months'), /^records\.archiveAfterDays: must be a number of days, e\.g\. 180$/],
+    ['an archive age of zero days', (c: any) => (c.records.archiveAfterDays = 0), /^records\.archiveAfterDays: must be at least 1 day$/],
     ['a staff member without a department', (c: any) => c.staff.push({ openId: 'ou_x', name: 'X', role: 'agent' }), /^staff\[10\]\.department: an agent needs a department$/],
   ])('names the key for %s', (_name, mutate, expected) => {
     const cfg = example();

@@ -122,11 +122,11 @@ describe.each(testDatabases())('scheduled jobs on $name', (kind) => {
       running = new JobScheduler(real, botJobs(real));
       await running.start();
       const tasks = (running as unknown as { tasks: { getNextRun(): Date | null; getPattern(): string; getStatus(): string }[] }).tasks;
-      expect(tasks.map((t) => t.getPattern())).toEqual(['* * * * *', '0 9 * * 1', '0 9 1 * *', '0 9 4 * *', '*/15 * * * *', '0 9 * * *', '0 3 * * *', '30 9 * * *', '0 10 * * *']);
+      expect(tasks.map((t) => t.getPattern())).toEqual(['* * * * *', '0 9 * * 1', '0 9 1 * *', '0 9 4 * *', '*/15 * * * *', '0 9 * * *', '0 3 * * *', '30 3 * * *', '30 9 * * *', '0 10 * * *']);
       const nextDigest = tasks[1]!.getNextRun()!;
       expect(new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', weekday: 'short', hour: '2-digit', minute: '2-digit' }).format(nextDigest)).toBe('Mon 09:00');
       await running.stop();
-      expect(tasks.map((t) => t.getStatus())).toEqual(Array(9).fill('destroyed'));
+      expect(tasks.map((t) => t.getStatus())).toEqual(Array(10).fill('destroyed'));
       running = undefined;
     });
   });

@@ -19,6 +19,7 @@ export async function appealComplaint(ctx: AppContext, tx: Tx, input: { complain
   if (!reason) throw new AppError('INVALID_INPUT', 'appeal reason is empty', { reason: 'empty' });
   if (reason.length > MAX_TEXT) throw new AppError('INVALID_INPUT', 'appeal reason too long', { reason: 'tooLong', length: reason.length });
   const complaint = await loadOwnComplaint(tx, input.complaintId, input.customerId);
+  if (complaint.archivedAt) throw new AppError('ARCHIVED', `complaint ${complaint.number} is archived`, { complaint });
   const at = ctx.now();
   const actor = customerActor(complaint.customer);
   // Never the handling department's own group: supervision first, the managers' chat as a fallback.

@@ -27,6 +27,7 @@ export async function changeStatus(
 ) {
   const complaint = await tx.complaint.findUnique({ where: { id: args.complaintId } });
   if (!complaint) throw new AppError('NOT_FOUND', `complaint ${args.complaintId} not found`);
+  if (complaint.archivedAt) throw new AppError('ARCHIVED', `complaint ${complaint.number} is archived`, { complaint });
   if (!isStatus(complaint.status)) throw new Error(`corrupt status ${complaint.status} on complaint ${complaint.id}`);
   const decision = decide(complaint.status, args.action);
   if (!decision.ok) throw new AppError('TRANSITION_NOT_ALLOWED', `${args.action} not allowed from ${complaint.status}`, { complaint });

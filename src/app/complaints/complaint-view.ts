@@ -74,6 +74,8 @@ export interface ComplaintView {
     tasks: { id: number; text: string; createdAt: Date; doneAt: Date | null; doneByName: string | null }[];
     linkTo: { name: string; platform: string } | null;
   } | null;
+  /** set once archived (归档): the card is drawn read-only, without buttons */
+  archivedAt?: Date | null;
   /** The card message being drawn, when known: an inactive one is drawn without buttons. */
   card: { id: number; chatId: string; active: boolean } | null;
 }
@@ -155,6 +157,7 @@ export async function loadComplaintView(
       compensationKinds: config.resolution.compensationKinds.map((x) => ({ id: x.id, name: localized(x.name, lang) })),
     },
     recordedByName: c.recordedByName,
+    archivedAt: c.archivedAt,
     offline,
     card: card && card.complaintId === c.id ? { id: card.id, chatId: card.chatId, active: card.active } : null,
   };

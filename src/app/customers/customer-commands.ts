@@ -51,6 +51,8 @@ async function askWithdraw(s: CustomerSession, complaint: Complaint): Promise<vo
 
 /** Runs a command on one complaint of the customer's. */
 async function actOn(s: CustomerSession, target: Target, complaint: Complaint, rest: string): Promise<void> {
+  // An archived complaint is read-only: it can be looked at, not added to, appealed or withdrawn.
+  if (complaint.archivedAt && target !== 'status') return s.reply('archive.customer', { number: complaint.number });
   if (target === 'status') await showStatus(s, { id: complaint.id });
   else if (target === 'withdraw') await askWithdraw(s, complaint);
   else if (target === 'add') {
@@ -101,7 +103,8 @@ async function handleButton(s: CustomerSession, data: string): Promise<void> {
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       const complaint = error.details.complaint as Complaint | undefined;
-      if (error.code === 'TRANSITION_NOT_ALLOWED' && complaint) await s.reply('customer.rate.notAwaiting', { number: complaint.number, status: statusName(s.lang, complaint.status) });
+      if (error.code === 'ARCHIVED' && complaint) await s.reply('archive.customer', { number: complaint.number });
+      else if (error.code === 'TRANSITION_NOT_ALLOWED' && complaint) await s.reply('customer.rate.notAwaiting', { number: complaint.number, status: statusName(s.lang, complaint.status) });
       else await s.reply('customer.staleButton');
     }
     return;

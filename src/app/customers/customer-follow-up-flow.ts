@@ -43,6 +43,7 @@ async function refuseWhileFiling(s: CustomerSession): Promise<boolean> {
 
 export async function startAddInfo(s: CustomerSession, complaint: Complaint): Promise<void> {
   if (await refuseWhileFiling(s)) return;
+  if (complaint.archivedAt) return s.reply('archive.customer', { number: complaint.number });
   if (!isStatus(complaint.status) || !isOpen(complaint.status)) {
     await s.reply('customer.add.notOpen', { number: complaint.number, status: statusName(s.lang, complaint.status) });
     return;
@@ -53,6 +54,7 @@ export async function startAddInfo(s: CustomerSession, complaint: Complaint): Pr
 
 export async function startAppeal(s: CustomerSession, complaint: Complaint): Promise<void> {
   if (await refuseWhileFiling(s)) return;
+  if (complaint.archivedAt) return s.reply('archive.customer', { number: complaint.number });
   await s.saveConversation(APPEAL_FLOW, 'reason', { complaintId: complaint.id, number: complaint.number } satisfies FollowUp);
   await s.reply('customer.appeal.ask', { number: complaint.number, max: MAX_TEXT }, [[{ label: s.text('customer.cancelButton'), data: 'cancel' }]]);
 }
@@ -80,7 +82,8 @@ async function explain(s: CustomerSession, error: unknown, data: FollowUp): Prom
   }
   await s.endConversation();
   const complaint = error.details.complaint as Complaint | undefined;
-  if (error.code === 'TRANSITION_NOT_ALLOWED' && complaint) await s.reply('customer.add.notOpen', { number: complaint.number, status: statusName(s.lang, complaint.status) });
+  if (error.code === 'ARCHIVED') await s.reply('archive.customer', { number: complaint?.number ?? data.number });
+  else if (error.code === 'TRANSITION_NOT_ALLOWED' && complaint) await s.reply('customer.add.notOpen', { number: complaint.number, status: statusName(s.lang, complaint.status) });
   else await s.reply('customer.notFound', { number: data.number });
 }
 

@@ -54,8 +54,11 @@ export function formatComplaintStatus(ctx: AppContext, lang: Language, complaint
   if (complaint.resolution) lines.push(line('customer.status.resolution', complaint.resolution));
   if (complaint.rejectReason) lines.push(line('customer.status.rejectReason', complaint.rejectReason));
   if (complaint.rating !== null) lines.push(line('customer.status.rating', `${complaint.rating}/5`));
+  if (complaint.archivedAt) lines.push(t(lang, 'archive.status', { at: formatLocalTime(complaint.archivedAt, tz) }));
   const timeline = events.filter((e) => VISIBLE_EVENTS.has(e.type)).map((e) => eventLine(lang, tz, e));
   lines.push('', t(lang, 'customer.status.timeline'), ...timeline);
+  // Archived: read-only, so no buttons to add, withdraw or appeal.
+  if (complaint.archivedAt) return { text: lines.join('\n') };
   const buttons: TextButton[] = [];
   if (isStatus(complaint.status) && isOpen(complaint.status)) {
     buttons.push({ label: t(lang, 'customer.status.button.add'), data: `add:${complaint.id}` });

@@ -5,7 +5,9 @@ export type AppErrorCode =
   | 'FORBIDDEN'
   | 'NOT_STAFF'
   | 'INVALID_INPUT'
-  | 'CONFLICT';
+  | 'CONFLICT'
+  /** the complaint is archived (归档): read-only */
+  | 'ARCHIVED';
 
 export class AppError extends Error {
   constructor(

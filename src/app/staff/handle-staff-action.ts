@@ -232,6 +232,8 @@ async function explain(
   const lang = ctx.config.defaultLanguage;
   const d = error.details;
   if (error.code === 'NOT_FOUND') return toast('error', 'staff.toast.notFound', {}, false);
+  // Archived: read-only, and its card is not redrawn (an old card keeps what it showed).
+  if (error.code === 'ARCHIVED') return toast('info', 'archive.toast', { number: String((d.complaint as { number?: string } | undefined)?.number ?? '') }, false);
   const complaint = await ctx.db.complaint.findUnique({ where: { id: input.complaintId } });
   if (!complaint) return toast('error', 'staff.toast.notFound', {}, false);
   const number = complaint.number;
