@@ -18,42 +18,9 @@ import { createLogger } from '../../src/logger.ts';
 import { exampleConfig } from '../support/context.ts';
 import { freshPostgresUrl, testDatabases } from '../support/databases.ts';
 import { APP_ID, APP_SECRET } from '../support/harness.ts';
+import { tally, type FaultFigures } from './figures.ts';
 
 const log = createLogger((process.env.FAULT_LOG as 'warn') ?? 'silent');
-
-export interface FaultFigures {
-  fault: string;
-  expected: number;
-  delivered: number;
-  doubled: number;
-  outOfOrder: number;
-}
-
-/** Counts what each chat received against what was queued for it ("<chat> #<n>" texts, n ascending). */
-export function tally(fault: string, expected: Map<string, string[]>, received: Map<string, string[]>): FaultFigures {
-  let delivered = 0;
-  let doubled = 0;
-  let outOfOrder = 0;
-  let total = 0;
-  for (const [chat, want] of expected) {
-    total += want.length;
-    const got = received.get(chat) ?? [];
-    const seen = new Set<string>();
-    let last = -1;
-    for (const text of got) {
-      if (seen.has(text)) {
-        doubled++;
-        continue;
-      }
-      seen.add(text);
-      const index = want.indexOf(text);
-      if (index < last) outOfOrder++;
-      last = Math.max(last, index);
-    }
-    delivered += [...seen].filter((t) => want.includes(t)).length;
-  }
-  return { fault, expected: total, delivered, doubled, outOfOrder };
-}
 
 const figures: FaultFigures[] = [];
 
