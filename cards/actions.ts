@@ -17,7 +17,10 @@ export type CardAction = (typeof CARD_ACTIONS)[number];
 /** Form field names inside the card's forms (unique across the whole card, as Feishu requires). */
 export const FORM_FIELDS = {
   resolution: 'resolution',
-  message: 'message',
+  // One form per audience, each with its own box (issue 11: one shared box sent internal notes to customers).
+  replyText: 'reply_text',
+  askText: 'ask_text',
+  noteText: 'note_text',
   department: 'department',
   routeReason: 'route_reason',
   category: 'category',
@@ -78,6 +81,13 @@ export const cardActionValueSchema = z.discriminatedUnion('a', [
 
 export type CardActionValue = z.infer<typeof cardActionValueSchema>;
 
+/**
+ * The one text box of cards posted before the forms were split, shared by Reply, Ask and Internal note.
+ * A click from such a card cannot say which audience the typer meant: it is refused (toast, card redrawn
+ * with the separate forms), never sent.
+ */
+export const LEGACY_MESSAGE_FIELD = 'message';
+
 /** A typed field: text, or '' when missing or not a string (a select left empty arrives as nothing). */
 const field = z
   .unknown()
@@ -85,6 +95,12 @@ const field = z
   .transform((v) => (typeof v === 'string' ? v : ''));
 const form = <S extends Record<string, typeof field>>(shape: S) => z.object(shape).catchall(z.unknown());
 const F = FORM_FIELDS;
+
+/** Reply, Ask or Note from its own form; the old shared box (only it, without the action's own) is the legacy form. */
+function messageAction(kind: 'reply' | 'ask' | 'note', name: string, f: Record<string, unknown>): StaffAction {
+  if (!(name in f) && LEGACY_MESSAGE_FIELD in f) return { kind: 'legacy_message_form', intended: kind };
+  return { kind, text: form({ [name]: field }).parse(f)[name] };
+}
 
 /** Each action's form, turned into the app's StaffAction. */
 const FORMS: { [A in CardAction]: (formValue: Record<string, unknown>, value: Extract<CardActionValue, { a: A }>) => StaffAction } = {
@@ -102,9 +118,9 @@ const FORMS: { [A in CardAction]: (formValue: Record<string, unknown>, value: Ex
       compensationAmount: p[F.compensationAmount],
     };
   },
-  reply: (f) => ({ kind: 'reply', text: form({ [F.message]: field }).parse(f)[F.message] }),
-  ask: (f) => ({ kind: 'ask', text: form({ [F.message]: field }).parse(f)[F.message] }),
-  note: (f) => ({ kind: 'note', text: form({ [F.message]: field }).parse(f)[F.message] }),
+  reply: (f) => messageAction('reply', F.replyText, f),
+  ask: (f) => messageAction('ask', F.askText, f),
+  note: (f) => messageAction('note', F.noteText, f),
   transfer: (f) => {
     const p = form({ [F.department]: field, [F.routeReason]: field }).parse(f);
     return { kind: 'transfer', department: p[F.department], reason: p[F.routeReason] };

@@ -98,9 +98,12 @@ function describeEvent(e: TimelineEntry, lang: Language, time: (d: Date) => stri
       return ` → ${escapeMarkdown(String(d.categoryName ?? d.category ?? ''))} · ${t(lang, `card.severity.${String(d.severity)}` as MessageKey)}`;
     case 'extend_deadline':
       return typeof d.resolveDueAt === 'string' ? ` → ${time(new Date(d.resolveDueAt))}` : '';
+    // Staff texts say who read them: sent to the customer, or kept among colleagues.
     case 'reply_customer':
     case 'ask_customer':
+      return ` ${t(lang, 'card.audience.customer')}${d.text ? `：${snippet(d.text)}` : ''}`;
     case 'note':
+      return ` ${t(lang, 'card.audience.internal')}${d.text ? `：${snippet(d.text)}` : ''}`;
     case 'customer_message':
     case 'customer_replied':
       return d.text ? `：${snippet(d.text)}` : d.attachments ? `：📎 ${Number(d.attachments)}` : '';
@@ -218,14 +221,20 @@ function actionElements(view: ComplaintView, label: (key: MessageKey, params?: R
       ]),
     );
   }
-  const messageButtons: Element[] = [];
-  if (allowed.has('reply_customer')) messageButtons.push(submit('reply', 'card.button.reply', { primary: true }));
-  if (allowed.has('ask_customer')) messageButtons.push(submit('ask', 'card.button.ask'));
-  if (allowed.has('note')) messageButtons.push(submit('note', 'card.button.note'));
-  if (messageButtons.length) {
-    const placeholder = allowed.has('reply_customer') ? 'card.input.message' : 'card.input.note';
-    out.push(formOf('message_form', [input(FORM_FIELDS.message, label(placeholder), TEXT_LIMITS.message, true), buttonRow('message_buttons', messageButtons)]));
-  }
+  // One form per audience, each with its own box and one button that says who will read the text: a text
+  // typed for colleagues can only be saved as an internal note, never sent to the customer by a wrong click.
+  const textForm = (name: string, action: CardAction, field: string, keys: { title: MessageKey; placeholder: MessageKey; submit: MessageKey }, opts: { primary?: boolean } = {}) =>
+    formOf(name, [
+      { tag: 'markdown', element_id: `${action}_title`, content: label(keys.title) },
+      input(field, label(keys.placeholder), TEXT_LIMITS.message, true),
+      submit(action, keys.submit, opts),
+    ]);
+  if (allowed.has('reply_customer'))
+    out.push(textForm('reply_form', 'reply', FORM_FIELDS.replyText, { title: 'card.form.reply.title', placeholder: 'card.form.reply.placeholder', submit: 'card.form.reply.submit' }, { primary: true }));
+  if (allowed.has('ask_customer'))
+    out.push(textForm('ask_form', 'ask', FORM_FIELDS.askText, { title: 'card.form.ask.title', placeholder: 'card.form.ask.placeholder', submit: 'card.form.ask.submit' }));
+  if (allowed.has('note'))
+    out.push(textForm('note_form', 'note', FORM_FIELDS.noteText, { title: 'card.form.note.title', placeholder: 'card.form.note.placeholder', submit: 'card.form.note.submit' }));
   const routeButtons: Element[] = [];
   if (allowed.has('transfer')) routeButtons.push(submit('transfer', 'card.button.transfer'));
   if (allowed.has('escalate') && view.escalationTier < MAX_ESCALATION_TIER) routeButtons.push(submit('escalate', 'card.button.escalate', { danger: true }));

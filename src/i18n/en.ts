@@ -214,6 +214,18 @@ export const en: Record<MessageKey, string> = {
   'card.field.firstReplyDue': 'First reply by',
   // --- issue 11 (trust the card): the audience of each text box, the reopened round, the running digest ---
   'card.field.recontactDue': 'Recontact deadline (unsatisfied customer)',
+  'card.form.reply.title': '**Reply to customer** · 👁 the customer receives this text',
+  'card.form.reply.placeholder': 'Your reply (sent to the customer)',
+  'card.form.reply.submit': 'Send to customer',
+  'card.form.ask.title': '**Ask the customer** · 👁 the customer receives this question; the clocks pause until they answer',
+  'card.form.ask.placeholder': 'Your question (sent to the customer)',
+  'card.form.ask.submit': 'Send question to customer',
+  'card.form.note.title': '**Internal note** · 🔒 for colleagues only; the customer never sees it',
+  'card.form.note.placeholder': 'Internal note (the customer never sees it)',
+  'card.form.note.submit': 'Save internal note (customer never sees it)',
+  'card.audience.customer': '👁 seen by customer',
+  'card.audience.internal': '🔒 internal',
+  'staff.toast.legacyMessageForm': 'Old card: "{button}" shared one text box with the other buttons, so who the text was for is unclear; nothing was sent or recorded. The card now has a separate box for each; please type it again in the right one.',
   // --- end issue 11 ---
   'card.field.hardLimit': 'Hard limit',
   'card.field.escalation': 'Escalated to',

@@ -213,6 +213,18 @@ export const zh = {
   'card.field.firstReplyDue': '首次答复时限',
   // --- issue 11 (trust the card): the audience of each text box, the reopened round, the running digest ---
   'card.field.recontactDue': '回访不满意客户时限',
+  'card.form.reply.title': '**回复客户** · 👁 客户会收到这段文字',
+  'card.form.reply.placeholder': '给客户的回复（发送给客户）',
+  'card.form.reply.submit': '发送给客户',
+  'card.form.ask.title': '**向客户提问** · 👁 客户会收到这个问题，等待回答期间时限暂停',
+  'card.form.ask.placeholder': '向客户提出的问题（发送给客户）',
+  'card.form.ask.submit': '向客户发送问题',
+  'card.form.note.title': '**内部备注** · 🔒 只给同事看，客户永远看不到',
+  'card.form.note.placeholder': '内部备注（客户看不到）',
+  'card.form.note.submit': '保存内部备注（客户看不到）',
+  'card.audience.customer': '👁 客户可见',
+  'card.audience.internal': '🔒 内部',
+  'staff.toast.legacyMessageForm': '旧版卡片：“{button}”与其他按钮共用一个输入框，无法确定这段文字给谁看，所以没有发送也没有记录。卡片已更新为各自独立的输入框，请在对应的框里重新输入。',
   // --- end issue 11 ---
   'card.field.hardLimit': '最长办结期限',
   'card.field.escalation': '已升级至',

@@ -154,7 +154,7 @@ describe('complaint card', () => {
     const timeline = all(card).find((e) => e.element_id === 'timeline')!.content as string;
     expect(timeline).toContain('2026-11-23 11:00 王芳 受理');
     expect(timeline).toContain('王芳 转派 → 技术部：router');
-    expect(timeline).toContain(`王芳 回复客户：${'x'.repeat(60)}…`);
+    expect(timeline).toContain(`王芳 回复客户 👁 客户可见：${'x'.repeat(60)}…`);
     expect(renderLarkMarkdown(timeline).text).toContain('系统 something_new');
     expect(timeline).toContain('更早的 3 条记录');
     const description = all(card).find((e) => e.element_id === 'description')!.content as string;
@@ -198,7 +198,10 @@ describe('card action values', () => {
   it('turns forms into typed actions; missing or non-text fields become empty text', () => {
     expect(parseCardAction(cardValue('transfer', 7), { department: 'tech', route_reason: 'why' })).toEqual({ ok: true, complaintId: 7, action: { kind: 'transfer', department: 'tech', reason: 'why' } });
     expect(parseCardAction(cardValue('escalate', 7, { t: 1 }), { route_reason: 'r' })).toEqual({ ok: true, complaintId: 7, action: { kind: 'escalate', reason: 'r', fromTier: 1 } });
-    expect(parseCardAction(cardValue('reply', 7), { message: ['x'] })).toEqual({ ok: true, complaintId: 7, action: { kind: 'reply', text: '' } });
+    expect(parseCardAction(cardValue('reply', 7), { reply_text: ['x'] })).toEqual({ ok: true, complaintId: 7, action: { kind: 'reply', text: '' } });
+    // each audience reads its own box only; the old shared box is answered as such, never sent
+    expect(parseCardAction(cardValue('note', 7), { note_text: 'n', reply_text: 'r' })).toEqual({ ok: true, complaintId: 7, action: { kind: 'note', text: 'n' } });
+    expect(parseCardAction(cardValue('reply', 7), { message: 'm' })).toEqual({ ok: true, complaintId: 7, action: { kind: 'legacy_message_form', intended: 'reply' } });
     expect(parseCardAction(cardValue('reject', 7), undefined)).toEqual({ ok: true, complaintId: 7, action: { kind: 'reject', reason: '', note: '' } });
   });
 

@@ -102,7 +102,7 @@ describe.each(harnessKinds())('staff intake on $name', (kind) => {
 
     // Accept, reply, resolve: each message for the customer is a task; nothing goes to any chat platform.
     await click(h, cardId, AGENT, 'accept');
-    await click(h, cardId, AGENT, 'reply', { message: '已联系营业厅主管核实情况。' });
+    await click(h, cardId, AGENT, 'reply', { reply_text: '已联系营业厅主管核实情况。' });
     expect((await click(h, cardId, AGENT, 'resolve', { resolution: '已道歉并办理退订。', cause: 'staff_conduct', measure: '营业厅服务规范再培训。' })).toast?.type).toBe('success');
     await outboxSettled(h);
     const tasks = await db().customerTask.findMany({ where: { complaintId: c.id }, orderBy: { id: 'asc' } });

@@ -41,11 +41,11 @@ describe.each(harnessKinds())('bad input on the card on $name', (kind) => {
     ['an escalation tier out of range', () => accepted, () => ({ v: 1, a: 'escalate', c: c(), t: 9 }), { route_reason: 'x' }, 'error', /无法识别的操作/],
     ['a value that is an array', () => accepted, () => [1, 'note'], undefined, 'error', /无法识别的操作/],
     ['a form that is not an object', () => accepted, () => value(accepted, 'note'), 'just a string', 'error', /无法识别的操作/],
-    ['a complaint that does not exist', () => accepted, () => ({ v: 1, a: 'note', c: 987654 }), { message: 'x' }, 'error', /这张卡片不属于该投诉/], // the clicked card is bound to its own complaint
-    ['an empty reply', () => accepted, () => value(accepted, 'reply'), { message: '' }, 'warning', /请先填写内容/],
-    ['a reply of spaces only', () => accepted, () => value(accepted, 'reply'), { message: '   \n ' }, 'warning', /请先填写内容/],
-    ['a reply that is not text', () => accepted, () => value(accepted, 'reply'), { message: 42 }, 'warning', /请先填写内容/],
-    ['a reply that is too long', () => accepted, () => value(accepted, 'reply'), { message: 'x'.repeat(2001) }, 'warning', /内容太长（2001 字），请控制在 2000 字以内/],
+    ['a complaint that does not exist', () => accepted, () => ({ v: 1, a: 'note', c: 987654 }), { note_text: 'x' }, 'error', /这张卡片不属于该投诉/], // the clicked card is bound to its own complaint
+    ['an empty reply', () => accepted, () => value(accepted, 'reply'), { reply_text: '' }, 'warning', /请先填写内容/],
+    ['a reply of spaces only', () => accepted, () => value(accepted, 'reply'), { reply_text: '   \n ' }, 'warning', /请先填写内容/],
+    ['a reply that is not text', () => accepted, () => value(accepted, 'reply'), { reply_text: 42 }, 'warning', /请先填写内容/],
+    ['a reply that is too long', () => accepted, () => value(accepted, 'reply'), { reply_text: 'x'.repeat(2001) }, 'warning', /内容太长（2001 字），请控制在 2000 字以内/],
     ['a question with no text', () => accepted, () => value(accepted, 'ask'), {}, 'warning', /请先填写内容/],
     ['a resolution that is too long', () => accepted, () => value(accepted, 'resolve'), { resolution: '长'.repeat(2001) }, 'warning', /处理结果太长/],
     ['a transfer without a department', () => accepted, () => value(accepted, 'transfer'), { route_reason: 'x' }, 'warning', /请先填写部门/],
@@ -59,7 +59,7 @@ describe.each(harnessKinds())('bad input on the card on $name', (kind) => {
     ['accepting twice', () => accepted, () => ({ v: 1, a: 'accept', c: c() }), undefined, 'info', /您已于 .* 受理/], // the clicker accepted it herself
     ['rejecting an accepted complaint', () => accepted, () => ({ v: 1, a: 'reject', c: c() }), { reject_reason: 'no_facts' }, 'warning', /当前状态为“已受理”，不能执行此操作/],
     ['reopening an open complaint', () => accepted, () => ({ v: 1, a: 'reopen', c: c() }), { reopen_reason: 'x' }, 'warning', /不能执行此操作/],
-    ['replying before it is accepted', () => registered, () => ({ v: 1, a: 'reply', c: registered.complaint.id }), { message: 'hi' }, 'warning', /当前状态为“待受理”/],
+    ['replying before it is accepted', () => registered, () => ({ v: 1, a: 'reply', c: registered.complaint.id }), { reply_text: 'hi' }, 'warning', /当前状态为“待受理”/],
     ['a rejection without a reason', () => registered, () => value(registered, 'reject'), { reject_note: 'x' }, 'warning', /请先填写原因/],
     ['a rejection reason that is not offered', () => registered, () => value(registered, 'reject'), { reject_reason: 'because' }, 'warning', /原因不是可选的值/],
   ];
@@ -74,7 +74,7 @@ describe.each(harnessKinds())('bad input on the card on $name', (kind) => {
   });
 
   it('handles a redelivered click once', async () => {
-    const event = h.feishu.buildCardActionEvent({ messageId: accepted.messageId, operator: { open_id: AGENT }, value: value(accepted, 'note'), formValue: { message: 'Delivered twice' } });
+    const event = h.feishu.buildCardActionEvent({ messageId: accepted.messageId, operator: { open_id: AGENT }, value: value(accepted, 'note'), formValue: { note_text: 'Delivered twice' } });
     const first = await h.feishu.deliverEvent(event);
     const second = await h.feishu.deliverEvent(event);
     expect((first.json as { toast: Toast }).toast.type).toBe('success');

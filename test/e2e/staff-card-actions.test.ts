@@ -18,9 +18,12 @@ import {
   expectUnchanged,
   fileFor,
   findElement,
+  formHolding,
+  formParts,
   harnessKinds,
   outboxSettled,
   snapshot,
+  submitForm,
   textsIn,
 } from './staff-helpers.ts';
 
@@ -42,12 +45,12 @@ describe.each(harnessKinds())('staff card actions on $name', (kind) => {
     const f = await fileFor(h);
     expect((await click(h, f.messageId, AGENT_1, 'accept')).toast?.type).toBe('success');
 
-    const reply = await click(h, f.messageId, AGENT_1, 'reply', { message: 'We are looking into it with the courier company.' });
+    const reply = await click(h, f.messageId, AGENT_1, 'reply', { reply_text: 'We are looking into it with the courier company.' });
     expect(reply.toast).toMatchObject({ type: 'success', content: `已回复客户（${f.number}）` });
     expect(await customerGot(h, f.user, 'We are looking into it with the courier company.')).toContain(f.number);
     expect((await row(f.complaint.id)).firstReplyAt).not.toBeNull();
 
-    const ask = await click(h, f.messageId, AGENT_1, 'ask', { message: 'Which day did it happen?' });
+    const ask = await click(h, f.messageId, AGENT_1, 'ask', { ask_text: 'Which day did it happen?' });
     expect(ask.toast?.type).toBe('success');
     expect(await customerGot(h, f.user, 'Which day did it happen?')).toMatch(/answer by replying/);
     const waiting = await row(f.complaint.id);
@@ -65,7 +68,7 @@ describe.each(harnessKinds())('staff card actions on $name', (kind) => {
     expect(answered.pausedAt).toBeNull();
     expect(answered.resolveDueAt.getTime()).toBeGreaterThanOrEqual(waiting.resolveDueAt.getTime());
 
-    const note = await click(h, f.messageId, AGENT_2, 'note', { message: 'Called the courier company, they will check the CCTV.' });
+    const note = await click(h, f.messageId, AGENT_2, 'note', { note_text: 'Called the courier company, they will check the CCTV.' });
     expect(note.toast).toMatchObject({ type: 'success', content: `已添加内部备注（${f.number}）` });
     await outboxSettled(h);
     const toCustomer = await db().outboxMessage.findMany({ where: { complaintId: f.complaint.id, channel: 'telegram' } });
@@ -73,6 +76,63 @@ describe.each(harnessKinds())('staff card actions on $name', (kind) => {
     expect(await eventTypes(f.complaint.id)).toEqual(['registered', 'accept', 'reply_customer', 'ask_customer', 'customer_replied', 'note']);
     const card = cardText(h, f.messageId);
     for (const part of ['王芳 回复客户', '王芳 向客户提问', '客户回答', '李强 内部备注', 'CCTV']) expect(card).toContain(part);
+  });
+
+  it('a text typed for colleagues can only be saved as an internal note: whatever button of its form is clicked, the customer receives nothing', async () => {
+    const f = await fileFor(h);
+    await click(h, f.messageId, AGENT_1, 'accept');
+    const card = h.feishu.message(f.messageId).card!;
+    // the box a staff member types an internal note into, and every button they could click after typing there
+    const noteForm = formHolding(card, 'note')!;
+    const { inputs, submits } = formParts(noteForm);
+    expect(inputs).toHaveLength(1);
+    for (const b of submits) {
+      const answer = await h.feishu.clickButton({ messageId: f.messageId, operator: { open_id: AGENT_1 }, value: b.behaviors[0].value, formValue: { [inputs[0]!.name]: `Internal: customer is difficult (${b.name})` } });
+      expect(answer.toast?.type).toBe('success');
+    }
+    await outboxSettled(h);
+    const toCustomer = await db().outboxMessage.findMany({ where: { complaintId: f.complaint.id, channel: 'telegram' } });
+    expect(toCustomer.filter((r) => JSON.stringify(r.payload).includes('Internal: customer is difficult'))).toEqual([]);
+    expect(submits.map((b) => b.name)).toEqual(['note']);
+    expect(submits[0]!.text.content).toBe('保存内部备注（客户看不到）');
+
+    // each audience has its own form: one box, one button whose label says who reads the text
+    const fresh = h.feishu.message(f.messageId).card!;
+    for (const [button, label] of [
+      ['reply', '发送给客户'],
+      ['ask', '向客户发送问题'],
+      ['note', '保存内部备注（客户看不到）'],
+    ] as const) {
+      const parts = formParts(formHolding(fresh, button)!);
+      expect([parts.inputs.length, parts.submits.map((b) => [b.name, b.text.content])]).toEqual([1, [[button, label]]]);
+    }
+    await expect(submitForm(h, f.messageId, AGENT_1, 'reply', { note_text: 'typed in the note box' })).rejects.toThrow(/no field note_text in the form of reply/);
+
+    // the timeline says which texts the customer saw
+    expect((await submitForm(h, f.messageId, AGENT_1, 'reply', { reply_text: 'We will call you today.' })).toast?.type).toBe('success');
+    expect(await customerGot(h, f.user, 'We will call you today.')).toContain(f.number);
+    const timeline = cardText(h, f.messageId);
+    expect(timeline).toContain('王芳 回复客户 👁 客户可见：We will call you today.');
+    expect(timeline).toContain('王芳 内部备注 🔒 内部：Internal: customer is difficult (note)');
+  });
+
+  it('a click from an old card with the one shared text box is refused with a toast, nothing sent or recorded, and the card redrawn with the separate forms', async () => {
+    const f = await fileFor(h);
+    await click(h, f.messageId, AGENT_1, 'accept');
+    const card = h.feishu.message(f.messageId).card!;
+    const snap = await snapshot(h, f.complaint.id);
+    for (const action of ['reply', 'ask', 'note'] as const) {
+      // what a card posted before the split sends: the action's value, and the old box's text under "message"
+      const answer = await h.feishu.clickButton({ messageId: f.messageId, operator: { open_id: AGENT_1 }, value: buttonValue(card, action), formValue: { message: 'Internal: refund approved by finance' } });
+      const button = { reply: '回复客户', ask: '向客户提问', note: '内部备注' }[action];
+      expect(answer.toast).toMatchObject({ type: 'warning', content: expect.stringContaining(`旧版卡片：“${button}”与其他按钮共用一个输入框`) });
+      expect(answer.toast?.content).toContain('没有发送也没有记录');
+    }
+    await outboxSettled(h);
+    expectUnchanged(snap, await snapshot(h, f.complaint.id));
+    const redrawn = h.feishu.message(f.messageId).card!;
+    for (const form of ['reply_form', 'ask_form', 'note_form']) expect(findElement(redrawn, form)).toBeDefined();
+    expect(findElement(redrawn, 'message_input')).toBeUndefined();
   });
 
   it('transfers between two groups: the new group gets a fresh card, the old one says where it went and takes no more clicks', async () => {
@@ -130,7 +190,7 @@ describe.each(harnessKinds())('staff card actions on $name', (kind) => {
     const managersText = textsIn(h, 'oc_managers_group').find((text) => text.includes(f.number))!;
     expect(managersText).toContain('<at user_id="ou_general_manager"></at>');
     const managersCard = await cardMessageId(h, f.complaint.id, 'oc_managers_group');
-    const note = await click(h, managersCard, MANAGER, 'note', { message: 'Approved a full refund.' });
+    const note = await click(h, managersCard, MANAGER, 'note', { note_text: 'Approved a full refund.' });
     expect(note.toast?.type).toBe('success');
     await outboxSettled(h);
     expect(cardText(h, f.messageId)).toContain('Approved a full refund.');
@@ -322,7 +382,7 @@ describe.each(harnessKinds())('staff card actions on $name', (kind) => {
     const before = await snapshot(h, f.complaint.id);
     const stranger = await click(h, f.messageId, 'ou_someone_else', 'accept');
     expect(stranger.toast).toMatchObject({ type: 'error', content: '您不在配置的员工名单中，不能处理投诉' });
-    const other = await click(h, f.messageId, TECH_AGENT, 'note', { message: 'hello' });
+    const other = await click(h, f.messageId, TECH_AGENT, 'note', { note_text: 'hello' });
     expect(other.toast).toMatchObject({ type: 'error', content: `${f.number} 属于客服部，您无权处理` });
     expectUnchanged(before, await snapshot(h, f.complaint.id));
     // The department's supervisor and a manager may act.

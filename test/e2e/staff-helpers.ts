@@ -97,6 +97,30 @@ export async function click(h: Harness, messageId: string, operator: string, ele
   return h.feishu.clickButton({ messageId, operator: { open_id: operator }, value, ...(formValue ? { formValue } : {}) });
 }
 
+/** The root form holding the element `elementId` (forms sit only at the card's root), or undefined. */
+export function formHolding(card: Json, elementId: string): Json | undefined {
+  return (card.body?.elements ?? []).find((e: Json) => e.tag === 'form' && elementsOf({ body: { elements: e.elements } }).some((x) => x.element_id === elementId));
+}
+
+/** A form's text boxes and its submit buttons: what a user can type into, and then click, in it. */
+export function formParts(form: Json): { inputs: Json[]; submits: Json[] } {
+  const all = elementsOf({ body: { elements: form.elements } });
+  return { inputs: all.filter((e) => e.tag === 'input'), submits: all.filter((e) => e.tag === 'button' && e.form_action_type === 'submit') };
+}
+
+/**
+ * Types into a form and clicks one of its submit buttons, as Feishu does: the callback carries the values
+ * of the fields of the clicked button's form only. Typing into a field of another form throws.
+ */
+export async function submitForm(h: Harness, messageId: string, operator: string, buttonId: string, typed: Record<string, string>) {
+  const card = h.feishu.message(messageId).card as Json;
+  const form = formHolding(card, buttonId);
+  if (!form) throw new Error(`button ${buttonId} is in no form of the card`);
+  const names = elementsOf({ body: { elements: form.elements } }).map((e) => e.name);
+  for (const name of Object.keys(typed)) if (!names.includes(name)) throw new Error(`no field ${name} in the form of ${buttonId} (${form.name}: ${names.join(', ')})`);
+  return h.feishu.clickButton({ messageId, operator: { open_id: operator }, value: buttonValue(card, buttonId), formValue: typed });
+}
+
 /** Waits for a Telegram message to the customer whose text matches. */
 export async function customerGot(h: Harness, user: { id: number }, match: string | RegExp): Promise<string> {
   const call = await h.telegram.waitForCall(

@@ -95,11 +95,11 @@ describe.each(harnessKinds())('WeChat (Wechaty) customer after filing on $name',
     expect((await click(h, card, AGENT, 'accept')).toast?.type).toBe('success');
     expect(await c.next()).toContain(number);
 
-    const reply = await click(h, card, AGENT, 'reply', { message: '我们已联系安装公司，明天安排人上门修补。' });
+    const reply = await click(h, card, AGENT, 'reply', { reply_text: '我们已联系安装公司，明天安排人上门修补。' });
     expect(reply.toast).toMatchObject({ type: 'success', content: `已回复客户（${number}）` });
     expect(await c.next()).toBe(`关于您的投诉 ${number}，工作人员回复：\n我们已联系安装公司，明天安排人上门修补。`);
 
-    const ask = await click(h, card, AGENT, 'ask', { message: '请问明天上午还是下午方便？' });
+    const ask = await click(h, card, AGENT, 'ask', { ask_text: '请问明天上午还是下午方便？' });
     expect(ask.toast?.type).toBe('success');
     expect(await c.next()).toBe(`关于您的投诉 ${number}，我们需要向您确认：\n请问明天上午还是下午方便？\n\n请直接回复这条消息。`);
     expect(await complaintOf(number)).toMatchObject({ status: 'waiting_customer' });

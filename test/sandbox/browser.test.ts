@@ -130,8 +130,8 @@ describe.skipIf(!haveChromium)('the sandbox page in Chromium', { timeout: 240_00
     await toast(`已受理 ${first}`);
     await cardOf(qa, first).locator('.card-header[data-template=orange]').waitFor();
     await bot(telegram(), '已由质检部受理').waitFor();
-    await cardOf(qa, first).locator('textarea[name=message]').fill('请问电饭煲是在哪个门店购买的？');
-    await cardOf(qa, first).getByRole('button', { name: '向客户提问', exact: true }).click();
+    await cardOf(qa, first).locator('textarea[name=ask_text]').fill('请问电饭煲是在哪个门店购买的？');
+    await cardOf(qa, first).getByRole('button', { name: '向客户发送问题', exact: true }).click();
     await toast('已向客户提问');
     await bot(telegram(), '哪个门店').waitFor();
     await cardOf(qa, first).locator('.card-header[data-template=yellow]').waitFor();

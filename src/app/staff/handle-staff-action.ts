@@ -41,6 +41,8 @@ export type StaffAction =
   | { kind: 'reply'; text: string }
   | { kind: 'ask'; text: string }
   | { kind: 'note'; text: string }
+  /** a Reply/Ask/Note click from a card with the old shared text box: refused, the card redrawn */
+  | { kind: 'legacy_message_form'; intended: 'reply' | 'ask' | 'note' }
   | { kind: 'transfer'; department: string; reason: string }
   | { kind: 'escalate'; reason: string; fromTier?: number }
   | { kind: 'classify'; category: string; severity: string }
@@ -141,6 +143,8 @@ async function run(ctx: AppContext, tx: Tx, c: Complaint, staff: StaffConfig, ac
       return { key: 'staff.toast.linked', params: { number } };
     case 'intake':
       throw new Error('intake is handled before any complaint is locked');
+    case 'legacy_message_form':
+      throw new Error('a legacy message form is answered before any complaint is locked');
     case 'data_request':
       throw new Error('data requests are handled before any complaint is locked');
   }
@@ -167,6 +171,13 @@ export async function handleStaffAction(ctx: AppContext, input: StaffActionInput
   }
   const actor: Actor = { id: `feishu:${staff.openId}`, name: staff.name };
   if (input.action.kind === 'intake') return handleIntake(ctx, staff, input.eventId, input.action);
+  // A card posted before Reply, Ask and Internal note had their own boxes: the typed text may have been
+  // meant for another audience than the button says. Nothing is sent or recorded; the answer redraws the
+  // card with the separate forms and says to type it again in the right one.
+  if (input.action.kind === 'legacy_message_form') {
+    ctx.log.info({ operator: staff.openId, complaintId: input.complaintId, intended: input.action.intended }, 'staff action refused: the old shared message box');
+    return toast('warning', 'staff.toast.legacyMessageForm', { button: t(lang, `card.button.${input.action.intended}` as MessageKey) });
+  }
   if (input.action.kind === 'data_request') return decideDataRequest(ctx, staff, input.eventId, input.action);
 
   for (let attempt = 0; ; attempt++) {
