@@ -14,6 +14,9 @@
  *   idempotency key) after the long lease; Feishu drops it by `uuid`.
  * - Wakes when a row is queued (an in-process kick; on PostgreSQL also LISTEN/NOTIFY from other instances)
  *   and when the next retry is due, instead of polling; `pollMs` is only the longest sleep.
+ * - A card update (`card.patch`) is drawn from the database when it is sent, so one that has a newer pending
+ *   update of the same card in its lane is not sent: it is marked sent ("superseded by #N", no sentAt) and
+ *   the newer one shows everything. A burst of clicks on one card costs one update, not one per click.
  * A row that keeps failing is marked failed and kept for inspection (and reported: `onFailed`), never dropped.
  */
 import { randomUUID } from 'node:crypto';
@@ -190,6 +193,7 @@ export class OutboxWorker {
   private async deliver(row: OutboxMessage): Promise<void> {
     const sender = this.o.senders[row.channel]!;
     const attemptId = (row as OutboxMessage & { attemptId: string }).attemptId;
+    if (row.kind === 'card.patch' && (await this.supersede(row, attemptId))) return;
     // The send starts now: from here on, another worker waits for the long lease before taking the row over.
     const startedUntil = new Date(this.o.now().getTime() + this.o.leaseMs);
     const taken = await this.o.db.$executeRaw`
@@ -231,6 +235,26 @@ export class OutboxWorker {
         this.o.log.error({ err: e, outboxId: row.id }, 'reporting a failed outbox message failed');
       }
     }
+  }
+
+  /** A card update with a newer pending update of the same card in its lane is left to that one (true: skipped). */
+  private async supersede(row: OutboxMessage, attemptId: string): Promise<boolean> {
+    const cardId = (row.payload as { cardId?: unknown } | null)?.cardId;
+    if (typeof cardId !== 'number') return false;
+    let newer: { id: number }[];
+    try {
+      newer = await this.o.db.$queryRaw<{ id: number }[]>`
+        SELECT "id" FROM "OutboxMessage"
+        WHERE "channel" = ${row.channel} AND "target" = ${row.target} AND "kind" = 'card.patch' AND "status" = 'pending' AND "id" > ${row.id}
+          AND "payload"->>'cardId' = ${String(cardId)}
+        ORDER BY "id" DESC LIMIT 1`;
+    } catch {
+      return false;
+    }
+    if (!newer.length) return false;
+    await this.persist(row, attemptId, { status: 'sent', lastError: `superseded by #${newer[0]!.id}` });
+    this.o.log.debug({ outboxId: row.id, by: newer[0]!.id }, 'card update superseded by a newer one');
+    return true;
   }
 
   /**
