@@ -36,7 +36,8 @@ export async function applyRetention(ctx: AppContext, opts: { slot?: JobSlot; ba
     const result: DeidentifyResult | null = await ctx.db.$transaction(async (tx) => {
       const due = await tx.$queryRaw<{ id: number }[]>`
         SELECT "id" FROM "Complaint"
-        WHERE "deidentifiedAt" IS NULL AND "status" IN ('closed', 'rejected') AND COALESCE("closedAt", "updatedAt") < ${cutoff}
+        WHERE "deidentifiedAt" IS NULL
+          AND (("status" = 'closed' AND "closedAt" < ${cutoff}) OR ("status" IN ('closed', 'rejected') AND "closedAt" IS NULL AND "updatedAt" < ${cutoff}))
         ORDER BY "id" LIMIT ${size} FOR UPDATE SKIP LOCKED`;
       if (!due.length) return null;
       return deidentifyPersonalData(tx, { complaintIds: due.map((r) => r.id), at: now, actor: SYSTEM_RETENTION_ACTOR, reason: 'retention' });

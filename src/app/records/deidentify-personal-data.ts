@@ -101,8 +101,8 @@ export async function deidentifyPersonalData(tx: Tx, input: DeidentifyInput): Pr
   const candidates = [...new Set([...done.map((c) => c.customerId), ...(input.customerIds ?? [])])];
   const forced = input.customerIds ?? [];
   const customers = candidates.length
-    ? await tx.$queryRaw<{ id: number; key: string; chat: string }[]>`
-        SELECT c."id", c."platform" || ':' || c."platformUserId" AS "key", c."platform" || ':' || c."chatId" AS "chat"
+    ? await tx.$queryRaw<{ id: number; platform: string; userId: string; chatId: string }[]>`
+        SELECT c."id", c."platform", c."platformUserId" AS "userId", c."chatId"
         FROM "Customer" c
         WHERE c."id" = ANY(${candidates}::int[]) AND c."deidentifiedAt" IS NULL
           AND (c."id" = ANY(${forced}::int[]) OR NOT EXISTS (SELECT 1 FROM "Complaint" o WHERE o."customerId" = c."id" AND o."deidentifiedAt" IS NULL))
@@ -110,19 +110,25 @@ export async function deidentifyPersonalData(tx: Tx, input: DeidentifyInput): Pr
     : [];
   if (customers.length) {
     const customerIds = customers.map((c) => c.id);
-    const keys = customers.map((c) => c.key);
-    const chats = customers.map((c) => c.chat).filter((c) => !c.endsWith(':'));
+    const platforms = customers.map((c) => c.platform);
+    const userIds = customers.map((c) => c.userId);
+    const keys = customers.map((c) => `${c.platform}:${c.userId}`);
+    const withChat = customers.filter((c) => c.chatId);
+    const wechatIds = customers.filter((c) => c.platform === 'wechat').map((c) => c.userId);
     await tx.$executeRaw`
       UPDATE "Customer" SET "displayName" = ${marker}, "phone" = NULL, "platformUserId" = 'deidentified:' || "id", "chatId" = '',
         "lastButtons" = NULL, "deidentifiedAt" = ${at}
       WHERE "id" = ANY(${customerIds}::int[])`;
-    await tx.$executeRaw`DELETE FROM "Conversation" WHERE "platform" || ':' || "userId" = ANY(${keys}::text[])`;
+    // (platform, userId) pairs: the unique index answers, whatever the table's size
+    await tx.$executeRaw`
+      DELETE FROM "Conversation" WHERE ("platform", "userId") IN (SELECT * FROM unnest(${platforms}::text[], ${userIds}::text[]))`;
     await tx.$executeRaw`DELETE FROM "CustomerRateCounter" WHERE "key" = ANY(${keys}::text[])`;
-    await tx.$executeRaw`DELETE FROM "InboxPush" WHERE "handledAt" IS NOT NULL AND "platform" || ':' || ("payload"->>'userId') = ANY(${keys}::text[])`;
-    if (chats.length)
+    if (wechatIds.length)
+      await tx.$executeRaw`DELETE FROM "InboxPush" WHERE "platform" = 'wechat' AND "handledAt" IS NOT NULL AND "payload"->>'userId' = ANY(${wechatIds}::text[])`;
+    if (withChat.length)
       messages += await tx.$executeRaw`
         UPDATE "OutboxMessage" SET "payload" = '{"deidentified":true}'::jsonb, "target" = ''
-        WHERE "channel" || ':' || "target" = ANY(${chats}::text[]) AND "status" = 'sent'`;
+        WHERE ("channel", "target") IN (SELECT * FROM unnest(${withChat.map((c) => c.platform)}::text[], ${withChat.map((c) => c.chatId)}::text[])) AND "status" = 'sent'`;
   }
 
   const result: DeidentifyResult = {
