@@ -78,6 +78,31 @@ for (const kind of countingDatabases()) {
       expect(costs[1]).toBe(costs[0]);
     });
 
+    it('upgrades 10 or 40 month-old complaints (and escalates them) with the same number of round trips, each once', async () => {
+      const costs: number[] = [];
+      for (const [n, day, month] of [[10, '2026-10-12', '2026-11-12'], [40, '2026-10-13', '2026-11-13']] as const) {
+        await ctx.db.$executeRaw`UPDATE "Complaint" SET "nextDueAt" = NULL`;
+        const filed = [];
+        for (let i = 0; i < n; i++) filed.push(await fileAt(ctx, `${day} 10:00`, 'service'));
+        const ids = filed.map((c) => c.id);
+        // a month later, parked until then (their earlier clocks are not what this test looks at)
+        await ctx.db.$executeRaw`UPDATE "Complaint" SET "nextDueAt" = ${sh(`${month} 10:00`)} WHERE "id" = ANY(${ids}::int[])`;
+        ctx.clock.current = sh(`${month} 10:00`);
+        let counts = { upgrades: 0, escalations: 0 };
+        costs.push(await counter.during(async () => (counts = await sweepSlaClocks(ctx, { batchSize: 50 }))));
+        expect(counts.upgrades).toBe(n);
+        expect(counts.escalations).toBe(n); // the major deadlines are past: one tier up at once
+        const rows = await ctx.db.complaint.findMany({ where: { id: { in: ids } } });
+        expect(rows.map((r) => [r.severity, r.nextDueAt === null || r.nextDueAt > ctx.clock.current])).toEqual(rows.map(() => ["major", true]));
+        expect(await ctx.db.complaintEvent.count({ where: { complaintId: { in: ids }, type: 'change_classification', actor: 'system' } })).toBe(n);
+        const texts = await ctx.db.outboxMessage.findMany({ where: { complaintId: { in: ids }, kind: 'text', createdAt: ctx.clock.current } });
+        expect(texts.filter((m) => JSON.stringify(m.payload).includes('已自动升级为重大投诉')).length).toBe(n);
+        expect((await sweepSlaClocks(ctx)).upgrades).toBe(0);
+      }
+      expect(costs[0], counter.describe()).toBeLessThanOrEqual(20);
+      expect(costs[1]).toBe(costs[0]);
+    });
+
     it('never runs two sweeps at once: a second call while one runs, or while another instance holds the lease, does nothing', async () => {
       for (let i = 0; i < 3; i++) await fileAt(ctx, '2026-11-26 10:00', 'service');
       ctx.clock.current = sh('2026-11-26 11:30');

@@ -32,30 +32,36 @@ async function newCard(tx: Tx, complaintId: number, chatId: string, at: Date): P
  */
 export async function refreshComplaintCards(tx: Tx, complaintId: number, at: Date, opts: { except?: string } = {}): Promise<void> {
   const complaint = await tx.complaint.findUniqueOrThrow({ where: { id: complaintId }, include: { department: true } });
-  const cards = await tx.cardMessage.findMany({ where: { complaintId, active: true }, orderBy: { id: 'asc' } });
-  await redraw(tx, complaintId, complaint.department.chatId, cards, at, opts.except);
+  await refreshCardsOfComplaints(tx, new Map([[complaintId, complaint.department.chatId]]), at, opts);
 }
 
 /**
- * The same for many complaints with one statement (the SLA sweep's batches): `homeChats` gives each
- * complaint's department group. Patches are outbox rows (batched by the caller's batchOutbox).
+ * The same for many complaints at once (the SLA sweep's batches), with a fixed number of statements:
+ * `homeChats` gives each complaint's department group. Patches and sends are outbox rows (batched by the
+ * caller's batchOutbox); retired cards are marked in one UPDATE, fresh ones created in one INSERT.
  */
-export async function refreshCardsOfComplaints(tx: Tx, homeChats: Map<number, string>, at: Date): Promise<void> {
+export async function refreshCardsOfComplaints(tx: Tx, homeChats: Map<number, string>, at: Date, opts: { except?: string } = {}): Promise<void> {
   if (homeChats.size === 0) return;
   const cards = await tx.cardMessage.findMany({ where: { complaintId: { in: [...homeChats.keys()] }, active: true }, orderBy: { id: 'asc' } });
-  for (const [complaintId, home] of homeChats) await redraw(tx, complaintId, home, cards.filter((c) => c.complaintId === complaintId), at);
-}
-
-async function redraw(tx: Tx, complaintId: number, homeChatId: string, cards: CardMessage[], at: Date, except?: string): Promise<void> {
-  for (const card of cards) {
-    if (isUpdatable(card, at)) {
-      if (!except || card.messageId !== except) await patch(tx, card, at);
-      continue;
+  const retired: number[] = [];
+  const fresh: { complaintId: number; chatId: string; createdAt: Date }[] = [];
+  for (const [complaintId, home] of homeChats) {
+    const own = cards.filter((c) => c.complaintId === complaintId);
+    for (const card of own) {
+      if (isUpdatable(card, at)) {
+        if (!opts.except || card.messageId !== opts.except) await patch(tx, card, at);
+        continue;
+      }
+      retired.push(card.id);
+      if (card.chatId === home) fresh.push({ complaintId, chatId: card.chatId, createdAt: at });
     }
-    await tx.cardMessage.update({ where: { id: card.id }, data: { active: false } });
-    if (card.chatId === homeChatId) await newCard(tx, complaintId, card.chatId, at);
+    if (own.length === 0) fresh.push({ complaintId, chatId: home, createdAt: at });
   }
-  if (cards.length === 0) await newCard(tx, complaintId, homeChatId, at);
+  if (retired.length) await tx.cardMessage.updateMany({ where: { id: { in: retired } }, data: { active: false } });
+  if (fresh.length) {
+    const created = await tx.cardMessage.createManyAndReturn({ data: fresh, select: { id: true, complaintId: true, chatId: true } });
+    for (const card of created) await enqueue(tx, { channel: 'feishu', kind: 'card.send', target: card.chatId, payload: { cardId: card.id }, complaintId: card.complaintId }, at);
+  }
 }
 
 /** Posts a fresh current card into a chat; the card it replaces there is redrawn as outdated. */

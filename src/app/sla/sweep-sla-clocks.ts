@@ -19,7 +19,7 @@ import { batchOutbox } from '../shared/outbox.ts';
 import { clockRulesFromConfig } from './clock-rules.ts';
 import { escalateOverdueComplaint, escalateOverdueComplaints, type OverdueItem } from './escalate-overdue-complaints.ts';
 import { noticeRecord, queueSlaNotice, sendSlaNotice, type NoticeStep } from './send-sla-reminders.ts';
-import { upgradeMonthOldComplaint } from './upgrade-month-old-complaints.ts';
+import { upgradeMonthOldComplaint, upgradeMonthOldComplaints, type UpgradeItem } from './upgrade-month-old-complaints.ts';
 
 export interface SweepCounts {
   complaints: number;
@@ -282,70 +282,88 @@ async function sweepBatch(ctx: AppContext, tx: Tx, now: Date, batchSize: number,
   counts.complaints += rows.length;
   const { facts, sent } = await loadBatchFacts(tx, rows);
   const byId = new Map(rows.map((c) => [c.id, c]));
-  const later: Complaint[] = []; // upgrades, escalations, re-posts: one by one
-  const notices: { complaint: Complaint; step: NoticeStep }[] = [];
+  const later: Complaint[] = []; // what the lifecycle refuses, or is still due after the rounds: one by one
   const scheduled: { id: number; next: Date | null; clocks: RunningClock[] }[] = [];
-  const escalations: (OverdueItem & { others: NoticeStep[] })[] = [];
-  for (const c of rows) {
-    const plan = planSla({ facts: facts.get(c.id)!, sent: sent.get(c.id)!, now, rules, calendar: ctx.calendarFor(c.departmentId), memo: memo(c.departmentId) });
-    if (plan.steps.length === 0) scheduled.push({ id: c.id, next: plan.nextDueAt, clocks: plan.clocks });
-    else if (plan.steps.some((s) => s.kind === 'upgrade' || s.kind === 'repost')) later.push(c);
-    else if (plan.escalate && c.escalationTier < TOP_TIER) {
-      const steps = plan.steps as NoticeStep[];
-      const escalating = steps.filter((s): s is Extract<NoticeStep, { kind: 'overdue' }> => s.kind === 'overdue' && s.clock.onOverdue === 'escalate');
-      escalations.push({ complaint: c, overdue: escalating.map((s) => s.clock), others: steps.filter((s) => !escalating.includes(s as never)) });
-    } else for (const step of plan.steps as NoticeStep[]) notices.push({ complaint: c, step });
-  }
+  // Rounds, as sweepOne plans again after each change: the batch's upgrades at once, then its escalations
+  // at once, then every notice in one INSERT; whatever is still due is planned again in the next round.
+  let pending = rows.map((c) => c.id);
+  for (let round = 0; pending.length && round < MAX_PLAN_ROUNDS; round++) {
+    const upgrades: UpgradeItem[] = [];
+    const escalations: (OverdueItem & { others: NoticeStep[] })[] = [];
+    const notices: { complaint: Complaint; step: NoticeStep }[] = [];
+    const again = new Set<number>();
+    for (const id of pending) {
+      const c = byId.get(id)!;
+      const f = facts.get(id)!;
+      const plan = planSla({ facts: f, sent: sent.get(id)!, now, rules, calendar: ctx.calendarFor(c.departmentId), memo: memo(c.departmentId) });
+      if (plan.steps.length === 0) scheduled.push({ id, next: plan.nextDueAt, clocks: plan.clocks });
+      else if (plan.steps[0]!.kind === 'upgrade') upgrades.push({ complaint: c, transferredAt: f.transferredAt });
+      else if (plan.escalate && c.escalationTier < TOP_TIER) {
+        const steps = plan.steps as NoticeStep[];
+        const escalating = steps.filter((s): s is Extract<NoticeStep, { kind: 'overdue' }> => s.kind === 'overdue' && s.clock.onOverdue === 'escalate');
+        escalations.push({ complaint: c, overdue: escalating.map((s) => s.clock), others: steps.filter((s) => !escalating.includes(s as never)) });
+      } else for (const step of plan.steps as NoticeStep[]) notices.push({ complaint: c, step });
+    }
 
-  // Escalations of the whole batch at once; their other notices go with the batch's, and they are planned again below.
-  const replan = new Set<number>();
-  if (escalations.length) {
-    const done = await escalateOverdueComplaints(ctx, tx, escalations, now);
-    const rest = new Set(done.rest.map((r) => r.complaint.id));
-    counts.escalations += done.escalated.size;
-    for (const item of escalations) {
-      const id = item.complaint.id;
-      if (rest.has(id)) {
-        later.push(item.complaint);
-        continue;
+    if (upgrades.length) {
+      const done = await upgradeMonthOldComplaints(ctx, tx, upgrades, now);
+      counts.upgrades += done.upgraded.size;
+      for (const item of done.rest) later.push(item.complaint);
+      for (const [id, after] of done.upgraded) {
+        byId.set(id, after);
+        facts.set(id, { ...facts.get(id)!, severity: after.severity as Severity, acceptDueAt: after.acceptDueAt, firstReplyDueAt: after.firstReplyDueAt, resolveDueAt: after.resolveDueAt, hardLimitAt: after.hardLimitAt });
+        sent.get(id)!.add(noticeKey('severity', 0, 'supervisor'));
+        again.add(id);
       }
-      for (const clock of item.overdue) sent.get(id)!.add(noticeKey(clock.id, clock.cycle, 'overdue'));
-      const after = done.escalated.get(id);
-      if (after) facts.set(id, { ...facts.get(id)!, escalationTier: after.escalationTier, escalatedAt: after.escalatedAt, escalationDueAt: after.escalationDueAt });
-      for (const step of item.others) notices.push({ complaint: item.complaint, step });
-      replan.add(id);
     }
-  }
 
-  if (notices.length) {
-    const records = notices.map((n) => ({ complaintId: n.complaint.id, ...noticeRecord(n.step) }));
-    const fresh = await tx.$queryRaw<{ complaintId: number; clock: string; cycle: number; kind: string }[]>`
-      INSERT INTO "SlaNotice" ("complaintId", "clock", "cycle", "kind", "dueAt", "sentAt")
-      SELECT n."complaintId", n."clock", n."cycle", n."kind", n."dueAt", ${now}::timestamp(3)
-      FROM unnest(${records.map((r) => r.complaintId)}::int[], ${records.map((r) => r.clock)}::text[], ${records.map((r) => r.cycle)}::int[],
-        ${records.map((r) => r.kind)}::text[], ${records.map((r) => iso(r.dueAt))}::timestamp(3)[]) AS n("complaintId", "clock", "cycle", "kind", "dueAt")
-      ON CONFLICT ("complaintId", "clock", "cycle", "kind") DO NOTHING
-      RETURNING "complaintId", "clock", "cycle", "kind"`;
-    const isFresh = new Set(fresh.map((f) => `${f.complaintId}|${noticeKey(f.clock as NoticeClock, f.cycle, f.kind as NoticeKind)}`));
-    for (const { complaint, step } of notices) {
-      const r = noticeRecord(step);
-      const key = noticeKey(r.clock, r.cycle, r.kind);
-      sent.get(complaint.id)!.add(key);
-      if (!isFresh.has(`${complaint.id}|${key}`)) continue;
-      await queueSlaNotice(ctx, tx, complaint, step, now);
-      if (step.kind === 'remind') counts.reminders++;
-      else if (step.kind === 'overdue') counts.alerts++;
-      else counts.supervisorAlerts++;
+    if (escalations.length) {
+      const done = await escalateOverdueComplaints(ctx, tx, escalations, now);
+      const rest = new Set(done.rest.map((r) => r.complaint.id));
+      counts.escalations += done.escalated.size;
+      for (const item of escalations) {
+        const id = item.complaint.id;
+        if (rest.has(id)) {
+          later.push(item.complaint);
+          continue;
+        }
+        for (const clock of item.overdue) sent.get(id)!.add(noticeKey(clock.id, clock.cycle, 'overdue'));
+        // the other notices are sent as the complaint was before (as sweepOne does), the next round plans with the new tier
+        for (const step of item.others) notices.push({ complaint: item.complaint, step });
+        const after = done.escalated.get(id);
+        if (after) {
+          byId.set(id, after);
+          facts.set(id, { ...facts.get(id)!, escalationTier: after.escalationTier, escalatedAt: after.escalatedAt, escalationDueAt: after.escalationDueAt });
+        }
+        again.add(id);
+      }
     }
-    for (const n of notices) replan.add(n.complaint.id);
+
+    if (notices.length) {
+      const records = notices.map((n) => ({ complaintId: n.complaint.id, ...noticeRecord(n.step) }));
+      const fresh = await tx.$queryRaw<{ complaintId: number; clock: string; cycle: number; kind: string }[]>`
+        INSERT INTO "SlaNotice" ("complaintId", "clock", "cycle", "kind", "dueAt", "sentAt")
+        SELECT n."complaintId", n."clock", n."cycle", n."kind", n."dueAt", ${now}::timestamp(3)
+        FROM unnest(${records.map((r) => r.complaintId)}::int[], ${records.map((r) => r.clock)}::text[], ${records.map((r) => r.cycle)}::int[],
+          ${records.map((r) => r.kind)}::text[], ${records.map((r) => iso(r.dueAt))}::timestamp(3)[]) AS n("complaintId", "clock", "cycle", "kind", "dueAt")
+        ON CONFLICT ("complaintId", "clock", "cycle", "kind") DO NOTHING
+        RETURNING "complaintId", "clock", "cycle", "kind"`;
+      const isFresh = new Set(fresh.map((f) => `${f.complaintId}|${noticeKey(f.clock as NoticeClock, f.cycle, f.kind as NoticeKind)}`));
+      for (const { complaint, step } of notices) {
+        const r = noticeRecord(step);
+        const key = noticeKey(r.clock, r.cycle, r.kind);
+        sent.get(complaint.id)!.add(key);
+        again.add(complaint.id);
+        if (!isFresh.has(`${complaint.id}|${key}`)) continue;
+        await queueSlaNotice(ctx, tx, complaint, step, now);
+        if (step.kind === 'remind') counts.reminders++;
+        else if (step.kind === 'overdue') counts.alerts++;
+        else counts.supervisorAlerts++;
+      }
+    }
+    pending = [...again];
   }
-  // Plan again with the notices sent and the escalations made: usually nothing is left until the next due.
-  for (const id of replan) {
-    const dep = byId.get(id)!.departmentId;
-    const plan = planSla({ facts: facts.get(id)!, sent: sent.get(id)!, now, rules, calendar: ctx.calendarFor(dep), memo: memo(dep) });
-    if (plan.steps.length === 0) scheduled.push({ id, next: plan.nextDueAt, clocks: plan.clocks });
-    else later.push(byId.get(id)!);
-  }
+  for (const id of pending) later.push(byId.get(id)!);
 
   if (scheduled.length) {
     const due = (s: (typeof scheduled)[number], id: 'feedback' | 'survey') => iso(s.clocks.find((c) => c.id === id)?.dueAt ?? null);
