@@ -58,6 +58,7 @@ async function startBot(): Promise<{ bot: BotProcess; startMs: number }> {
 }
 
 const db = new pg.Client(databaseUrl);
+db.on('error', (error) => console.error(`bench database connection: ${error.message}`));
 let current: BotProcess | undefined;
 const startTimes: number[] = [];
 try {
@@ -82,23 +83,36 @@ try {
   let producing = true;
   let n = 0;
   const producer = (async () => {
-    const producer = new pg.Client(databaseUrl);
-    await producer.connect();
+    let client: pg.Client | undefined;
     const t0 = performance.now();
     while (producing) {
       const chat = String(users[n % CHATS]!.id);
       const text = `${chat} #${Math.floor(n / CHATS)}`;
-      n++;
-      const { rows } = await producer.query<{ id: number }>(
-        `INSERT INTO "OutboxMessage" ("channel", "kind", "target", "payload", "nextAttemptAt", "createdAt") VALUES ('telegram', 'text', $1, $2, $3::timestamp, $3::timestamp) RETURNING "id"`,
-        [chat, JSON.stringify({ text }), new Date().toISOString()],
-      );
-      expected.get(chat)!.push(text);
-      textOf.set(rows[0]!.id, { chat, text });
+      try {
+        if (!client) {
+          client = new pg.Client(databaseUrl);
+          client.on('error', () => {});
+          await client.connect();
+        }
+        const { rows } = await client.query<{ id: number }>(
+          `INSERT INTO "OutboxMessage" ("channel", "kind", "target", "payload", "nextAttemptAt", "createdAt") VALUES ('telegram', 'text', $1, $2, $3::timestamp, $3::timestamp) RETURNING "id"`,
+          [chat, JSON.stringify({ text }), new Date().toISOString()],
+        );
+        expected.get(chat)!.push(text);
+        textOf.set(rows[0]!.id, { chat, text });
+        n++;
+      } catch (error) {
+        // the database went away (restarted under us): queue this message again once it is back
+        process.stdout.write(`\nproducer: ${error instanceof Error ? error.message : String(error)}; retrying\n`);
+        await client?.end().catch(() => {});
+        client = undefined;
+        await sleep(500);
+        continue;
+      }
       const due = t0 + (n * 1000) / RATE;
       await sleep(Math.max(0, due - performance.now()));
     }
-    await producer.end();
+    await client?.end().catch(() => {});
   })();
 
   const t0 = performance.now();

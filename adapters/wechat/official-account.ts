@@ -51,7 +51,7 @@ export interface OfficialAccountOptions {
    * Where a push is kept before `success` is answered, and handled from: a crash in between loses nothing
    * (unhandled pushes are handed out again at start and every `replayMs`).
    */
-  inbox?: { keep(key: string, push: KeptPush, at: Date): Promise<void>; done(key: string, at: Date): Promise<void>; unhandled(before: Date): Promise<{ key: string; payload: KeptPush }[]> };
+  inbox?: { keep(key: string, push: KeptPush, at: Date): Promise<void>; done(key: string, at: Date): Promise<void>; unhandled(before: Date, limit?: number): Promise<{ key: string; payload: KeptPush }[]> };
   replayMs?: number;
   /** Customers handled at once (one customer's pushes are always one at a time, in order). Default 16. */
   concurrency?: number;
@@ -107,7 +107,8 @@ export class OfficialAccountTransport implements WechatTransport {
     this.onInbound = onInbound;
     if (this.opts.inbox) {
       // The pushes kept before a stop go first: they were sent before anything that arrives from now on.
-      await this.replay(new Date(this.opts.now().getTime() + 1));
+      // All of them (not a first batch): a customer's older pushes must not wait a minute behind their new ones.
+      await this.replay(new Date(this.opts.now().getTime() + 1), 100_000);
       this.replayTimer = setInterval(() => void this.replay(new Date(this.opts.now().getTime() - (this.opts.replayMs ?? 60_000))), this.opts.replayMs ?? 60_000);
       this.replayTimer.unref?.();
     }
@@ -230,9 +231,9 @@ export class OfficialAccountTransport implements WechatTransport {
   }
 
   /** Hands out again the pushes kept but never handled (a crash between `success` and the handling), each customer's in the order sent. */
-  private async replay(before: Date): Promise<void> {
+  private async replay(before: Date, limit?: number): Promise<void> {
     try {
-      const kept = (await this.opts.inbox!.unhandled(before)).sort(bySentOrder);
+      const kept = (await this.opts.inbox!.unhandled(before, limit)).sort(bySentOrder);
       if (kept.length) this.opts.log.warn({ count: kept.length }, 'WeChat official account: handling pushes kept before a stop');
       for (const { payload } of kept) {
         const { sentOrder: order, ...inbound } = payload;

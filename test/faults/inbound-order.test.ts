@@ -175,6 +175,16 @@ describe.each(testDatabases())('WeChat official account: one customer in order o
     await transport!.settled();
     expect(r.finished.filter((n) => n.startsWith('oC'))).toEqual(['oC:1', 'oC:2', 'oC:3']);
   });
+  it('at start every kept push is handed out, not a first batch of 100 (the rest would come a minute later, after newer ones)', async () => {
+    const inbox = new PushInbox<KeptPush>(database.prisma, 'wechat-oa');
+    const t0 = Date.now() - 5000;
+    for (let i = 0; i < 120; i++)
+      await inbox.keep(`e${i}`, { platform: 'wechat', eventId: `e${i}`, userId: 'oE', chatId: 'oE', displayName: 'oE', text: String(i), sentOrder: `${String(1_700_000_000 + i).padStart(15, '0')}:` }, new Date(t0 + i));
+    const r = recorder<CustomerInbound>((i) => i.text!);
+    await make(inbox).start(r.handle);
+    await transport!.settled();
+    expect(r.finished).toEqual(Array.from({ length: 120 }, (_, i) => String(i)));
+  });
 });
 
 describe('WeChat (Wechaty): one person in order', () => {
