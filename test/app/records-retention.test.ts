@@ -31,6 +31,7 @@ describe.each(testDatabases())('retention job on $name', (kind) => {
   let numbers: Record<string, { id: number; number: string }>;
   let alone: { customerId: number; complaintId: number; number: string };
   let reportCustomerId: number;
+  let activeOne: { customerId: number; complaintId: number; number: string };
   const november = () => computeMonthlyFigures(ctx.db, ctx.config, monthOf(sh('2026-11-01 00:00'), TZ), sh('2026-12-01 09:00'));
   const summaryTexts = async () => {
     const now = ctx.clock.current;
@@ -69,6 +70,13 @@ describe.each(testDatabases())('retention job on $name', (kind) => {
     await ctx.db.conversation.create({ data: { platform: 'telegram', userId: '777001', flow: 'comment', step: 'comment', data: { complaintId: other.id } } });
     await ctx.db.outboxMessage.create({ data: { channel: 'telegram', kind: 'text', target: '777001', payload: { text: '李雷您好' }, status: 'sent', complaintId: other.id } });
     alone = { customerId: customer.id, complaintId: other.id, number: other.number };
+    // A customer whose only complaint is past retention but who is writing to the bot right now (a draft).
+    const active = await ctx.db.customer.create({ data: { platform: 'telegram', platformUserId: '777002', chatId: '777002', displayName: '韩梅梅', language: 'zh', lastInboundAt: sh('2029-12-31 20:00') } });
+    const activeComplaint = await ctx.db.complaint.create({
+      data: { ...(({ id: _id, number: _n, customerId: _c, updatedAt: _u, ...rest }) => rest)(await ctx.db.complaint.findUniqueOrThrow({ where: { id: numbers.c10!.id } })), number: 'RP-20260000-0098', customerId: active.id, description: '韩梅梅的投诉' } as never,
+    });
+    await ctx.db.conversation.create({ data: { platform: 'telegram', userId: '777002', flow: 'file', step: 'description', data: {} } });
+    activeOne = { customerId: active.id, complaintId: activeComplaint.id, number: activeComplaint.number };
     figuresBefore = await november();
     cardsBefore = await summaryTexts();
   });
@@ -93,8 +101,8 @@ describe.each(testDatabases())('retention job on $name', (kind) => {
     const result = (await job().run(slot(ctx.clock.current))) as { complaints: number; customers: number; numbers: string[]; batches: number };
     // closed: c1, c7, c9, c10, c11 and the twin; rejected: c5. Open (c2, c3, c4, c8) and resolved (c6) stay.
     const gone = ['c1', 'c5', 'c7', 'c9', 'c10', 'c11'].map((k) => numbers[k]!.number);
-    expect(result.numbers).toEqual([...gone, alone.number].sort());
-    expect([result.complaints, result.customers, result.batches]).toEqual([7, 1, 1]);
+    expect(result.numbers).toEqual([...gone, alone.number, activeOne.number].sort());
+    expect([result.complaints, result.customers, result.batches]).toEqual([8, 1, 1]);
 
     const c1 = await ctx.db.complaint.findUniqueOrThrow({ where: { id: numbers.c1!.id } });
     expect([c1.description, c1.address, c1.contactPhone, c1.desiredOutcome, c1.ratingComment]).toEqual([DEIDENTIFIED, DEIDENTIFIED, null, DEIDENTIFIED, DEIDENTIFIED]);
@@ -128,7 +136,12 @@ describe.each(testDatabases())('retention job on $name', (kind) => {
     const log = await ctx.db.accessLog.findMany({ where: { kind: 'deidentify' } });
     expect(log).toHaveLength(1);
     expect([log[0]!.actor, (log[0]!.details as { reason: string; complaints: number; customers: number; events: number; attachments: number }).reason]).toEqual(['system:retention', 'retention']);
-    expect(log[0]!.details).toMatchObject({ complaints: 7, customers: 1, events: 5, attachments: 1 });
+    expect(log[0]!.details).toMatchObject({ complaints: 8, customers: 1, events: 5, attachments: 1 });
+
+    // The customer writing right now keeps their profile and draft; their old complaint's data went.
+    const active = await ctx.db.customer.findUniqueOrThrow({ where: { id: activeOne.customerId } });
+    expect([active.displayName, active.deidentifiedAt, await ctx.db.conversation.count({ where: { userId: '777002' } })]).toEqual(['韩梅梅', null, 1]);
+    expect((await ctx.db.complaint.findUniqueOrThrow({ where: { id: activeOne.complaintId } })).description).toBe(DEIDENTIFIED);
   });
 
   it('a de-identified complaint still counts in the month’s figures: November and its summary cards are unchanged', async () => {
@@ -156,6 +169,17 @@ describe.each(testDatabases())('retention job on $name', (kind) => {
     const again = await job().run(slot(ctx.clock.current));
     expect(again).toMatchObject({ complaints: 0, customers: 0, batches: 0 });
     expect(await ctx.db.accessLog.count({ where: { kind: 'deidentify' } })).toBe(1);
-    expect(await ctx.db.complaintEvent.count({ where: { type: 'deidentify' } })).toBe(7);
+    expect(await ctx.db.complaintEvent.count({ where: { type: 'deidentify' } })).toBe(8);
+  });
+
+  it('the customer who was writing goes once they have been quiet for the retention period', async () => {
+    ctx.clock.current = sh('2032-12-30 03:00'); // 1,095 days after their last message: not yet
+    expect(await job().run(slot(ctx.clock.current))).toMatchObject({ customers: 0 });
+    ctx.clock.current = sh('2033-01-01 03:00');
+    expect(await job().run(slot(ctx.clock.current))).toMatchObject({ complaints: 0, customers: 1, batches: 1 });
+    const active = await ctx.db.customer.findUniqueOrThrow({ where: { id: activeOne.customerId } });
+    expect([active.displayName, active.platformUserId, await ctx.db.conversation.count({ where: { userId: '777002' } })]).toEqual([DEIDENTIFIED, `deidentified:${active.id}`, 0]);
+    // the customer who still has open complaints keeps theirs
+    expect((await ctx.db.customer.findUniqueOrThrow({ where: { id: reportCustomerId } })).displayName).toBe('Report customer');
   });
 });

@@ -40,7 +40,7 @@ export async function applyRetention(ctx: AppContext, opts: { slot?: JobSlot; ba
           AND (("status" = 'closed' AND "closedAt" < ${cutoff}) OR ("status" IN ('closed', 'rejected') AND "closedAt" IS NULL AND "updatedAt" < ${cutoff}))
         ORDER BY "id" LIMIT ${size} FOR UPDATE SKIP LOCKED`;
       if (!due.length) return null;
-      return deidentifyPersonalData(tx, { complaintIds: due.map((r) => r.id), at: now, actor: SYSTEM_RETENTION_ACTOR, reason: 'retention' });
+      return deidentifyPersonalData(tx, { complaintIds: due.map((r) => r.id), at: now, actor: SYSTEM_RETENTION_ACTOR, reason: 'retention', keepActiveSince: cutoff });
     });
     if (!result) break;
     total.batches++;
@@ -48,6 +48,24 @@ export async function applyRetention(ctx: AppContext, opts: { slot?: JobSlot; ba
     total.customers += result.customers;
     total.numbers.push(...result.numbers);
     if (result.complaints < size) break;
+  }
+  // Customers kept because they were writing when their last complaint's data went: once they have been
+  // quiet for the retention period too (and have no complaint of their own left), their profile goes.
+  for (;;) {
+    const result: DeidentifyResult | null = await ctx.db.$transaction(async (tx) => {
+      const quiet = await tx.$queryRaw<{ id: number }[]>`
+        SELECT c."id" FROM "Customer" c
+        WHERE c."deidentifiedAt" IS NULL AND c."lastInboundAt" < ${cutoff}
+          AND EXISTS (SELECT 1 FROM "Complaint" o WHERE o."customerId" = c."id")
+          AND NOT EXISTS (SELECT 1 FROM "Complaint" o WHERE o."customerId" = c."id" AND o."deidentifiedAt" IS NULL)
+        ORDER BY c."id" LIMIT ${size} FOR UPDATE SKIP LOCKED`;
+      if (!quiet.length) return null;
+      return deidentifyPersonalData(tx, { complaintIds: [], customerIds: quiet.map((r) => r.id), at: now, actor: SYSTEM_RETENTION_ACTOR, reason: 'retention' });
+    });
+    if (!result) break;
+    total.batches++;
+    total.customers += result.customers;
+    if (result.customers < size) break;
   }
   if (opts.slot) await finishJobSlot(ctx.db, opts.slot, ctx.now());
   if (total.complaints) ctx.log.info({ cutoff: cutoff.toISOString(), complaints: total.complaints, customers: total.customers, batches: total.batches }, 'retention: personal data de-identified');

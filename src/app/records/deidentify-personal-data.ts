@@ -51,6 +51,8 @@ export interface DeidentifyInput {
   reason: 'retention' | 'forget';
   /** the DataRequest an approved /forget came from */
   requestId?: number;
+  /** keep a (not named) customer who wrote since then: they are talking to the bot now (a draft, a new complaint) */
+  keepActiveSince?: Date;
 }
 
 export async function deidentifyPersonalData(tx: Tx, input: DeidentifyInput): Promise<DeidentifyResult> {
@@ -105,7 +107,9 @@ export async function deidentifyPersonalData(tx: Tx, input: DeidentifyInput): Pr
         SELECT c."id", c."platform", c."platformUserId" AS "userId", c."chatId"
         FROM "Customer" c
         WHERE c."id" = ANY(${candidates}::int[]) AND c."deidentifiedAt" IS NULL
-          AND (c."id" = ANY(${forced}::int[]) OR NOT EXISTS (SELECT 1 FROM "Complaint" o WHERE o."customerId" = c."id" AND o."deidentifiedAt" IS NULL))
+          AND (c."id" = ANY(${forced}::int[]) OR (
+            NOT EXISTS (SELECT 1 FROM "Complaint" o WHERE o."customerId" = c."id" AND o."deidentifiedAt" IS NULL)
+            AND (${input.keepActiveSince ?? null}::timestamp(3) IS NULL OR c."lastInboundAt" IS NULL OR c."lastInboundAt" < ${input.keepActiveSince ?? null}::timestamp(3))))
         FOR UPDATE`
     : [];
   if (customers.length) {
