@@ -11,7 +11,7 @@ import { MAX_ESCALATION_TIER } from '../src/app/staff/staff-input.ts';
 
 export const CARD_VALUE_VERSION = 1;
 
-export const CARD_ACTIONS = ['accept', 'resolve', 'reply', 'ask', 'note', 'transfer', 'escalate', 'classify', 'extend', 'reject', 'reopen', 'reveal', 'informed', 'staff_rate', 'link', 'intake', 'data_request'] as const;
+export const CARD_ACTIONS = ['accept', 'resolve', 'reply', 'ask', 'note', 'transfer', 'escalate', 'classify', 'extend', 'reject', 'reopen', 'reveal', 'informed', 'staff_rate', 'link', 'intake', 'data_request', 'answered'] as const;
 export type CardAction = (typeof CARD_ACTIONS)[number];
 
 /** Form field names inside the card's forms (unique across the whole card, as Feishu requires). */
@@ -37,6 +37,8 @@ export const FORM_FIELDS = {
   compensationAmount: 'compensation_amount',
   rating: 'rating',
   ratingComment: 'rating_comment',
+  // what a customer without a chat answered to the question asked by phone (cards/customer-tasks.ts)
+  customerAnswer: 'customer_answer',
   // the /new intake form (a card of its own)
   inChannel: 'in_channel',
   inName: 'in_name',
@@ -73,6 +75,7 @@ export const cardActionValueSchema = z.discriminatedUnion('a', [
   z.object({ ...base, a: z.literal('informed'), k: z.number().int().positive().max(2_147_483_647) }).strict(),
   valueOf('staff_rate'),
   valueOf('link'),
+  valueOf('answered'),
   // the /new form: no complaint yet; n: the form's own id, so a second submit registers nothing new
   z.object({ v: base.v, a: z.literal('intake'), n: z.string().regex(/^[a-f0-9]{16,32}$/) }).strict(),
   // a customer's /forget request: r, the DataRequest's id; d, the decision of the button
@@ -145,6 +148,7 @@ const FORMS: { [A in CardAction]: (formValue: Record<string, unknown>, value: Ex
     return { kind: 'staff_rate', rating: p[F.rating], comment: p[F.ratingComment] };
   },
   link: () => ({ kind: 'link' }),
+  answered: (f) => ({ kind: 'answered', text: form({ [F.customerAnswer]: field }).parse(f)[F.customerAnswer] }),
   data_request: (f, value) => ({ kind: 'data_request', requestId: value.r, decision: value.d, reason: form({ [F.requestReason]: field }).parse(f)[F.requestReason] }),
   intake: (f, value) => {
     const p = form({

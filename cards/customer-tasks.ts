@@ -2,7 +2,8 @@
  * What the complaint card shows for a customer without a chat (a complaint registered by staff, /new):
  * each message the customer should get is a task with a "customer informed" button (who called when is
  * then shown), an offer to link the complaint to a chat customer with the same phone, and — once
- * resolved — the follow-up form where staff enter the customer's rating after calling them.
+ * resolved — the follow-up form where staff enter the customer's rating after calling them; while a
+ * question waits for them, the question to call them with and a form to record their answer.
  */
 import type { ComplaintView } from '../src/app/complaints/complaint-view.ts';
 import type { MessageKey } from '../src/i18n/index.ts';
@@ -32,7 +33,10 @@ export function customerTaskElements(view: ComplaintView, label: Label, time: (d
   const lines = [`**${label('card.tasks.title')}**`];
   for (const task of done.slice(0, DONE_SHOWN)) lines.push(label('card.tasks.done', { who: escape(task.doneByName ?? ''), when: time(task.doneAt!), text: escape(flat(task.text, 80)) }));
   if (done.length > DONE_SHOWN) lines.push(label('card.tasks.moreDone', { count: done.length - DONE_SHOWN }));
+  if (offline.lastAnswer)
+    lines.push(label('answerTask.lastAnswer', { who: escape(offline.lastAnswer.recordedByName ?? ''), when: time(offline.lastAnswer.at), text: escape(flat(offline.lastAnswer.text, 200)) }));
   out.push({ tag: 'markdown', element_id: 'tasks', content: lines.join('\n') });
+  out.push(...questionElements(view, label, time, escape, live));
   for (const task of open.slice(0, OPEN_SHOWN)) {
     out.push({ tag: 'markdown', element_id: `task_${task.id}`, content: label('card.tasks.open', { text: escape(flat(task.text)) }) });
     if (live)
@@ -76,5 +80,36 @@ export function customerTaskElements(view: ComplaintView, label: Label, time: (d
       ],
     });
   }
+  return out;
+}
+
+/**
+ * While the complaint waits for such a customer: the question to call them with, and a form to record
+ * what they answered (src/app/records/record-customer-answer.ts resumes the clocks).
+ */
+function questionElements(view: ComplaintView, label: Label, time: (d: Date) => string, escape: (s: string) => string, live: boolean): Element[] {
+  const question = view.offline?.question;
+  if (!question || view.status !== 'waiting_customer') return [];
+  const out: Element[] = [
+    { tag: 'markdown', element_id: 'question', content: label('answerTask.question', { text: escape(flat(question.text)), who: escape(question.askedByName ?? ''), when: time(question.askedAt) }) },
+  ];
+  if (live)
+    out.push({
+      tag: 'form',
+      element_id: 'answer_form',
+      name: 'answer_form',
+      elements: [
+        { tag: 'input', element_id: 'answer_input', name: FORM_FIELDS.customerAnswer, max_length: 1000, input_type: 'multiline_text', rows: 2, placeholder: plain(label('answerTask.input')) },
+        {
+          tag: 'button',
+          element_id: 'answered',
+          name: 'answered',
+          type: 'primary',
+          form_action_type: 'submit',
+          text: plain(label('answerTask.button')),
+          behaviors: [{ type: 'callback', value: cardValue('answered', view.id) }],
+        },
+      ],
+    });
   return out;
 }

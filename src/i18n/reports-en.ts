@@ -29,4 +29,11 @@ export const reportsEn: Record<keyof typeof reportsZh, string> = {
   'archive.status': '🗄 Archived {at} (read-only)',
   'card.archived': '🗄 **Archived** ({at}): read-only; this card is no longer updated.',
   'card.event.archive': 'archived',
+  'answerTask.question': '☎ **Call the customer and ask**: {text}\n(asked by {who} at {when}; the clocks are paused until the customer answers)',
+  'answerTask.input': 'The customer\'s answer (what they said on the phone)',
+  'answerTask.button': 'Record the customer\'s answer',
+  'answerTask.lastAnswer': '✓ Customer answered (recorded by {who} · {when}): {text}',
+  'answerTask.field': 'the customer\'s answer',
+  'answerTask.toast.recorded': 'The customer\'s answer is recorded ({number}); the clocks run again',
+  'answerTask.toast.hasChat': 'This customer has a chat: their answer is recorded there',
 };

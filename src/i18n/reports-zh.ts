@@ -32,4 +32,12 @@ export const reportsZh = {
   'archive.status': '🗄 已于 {at} 归档（只读）',
   'card.archived': '🗄 **已归档**（{at}）：只读，此卡片不再更新。',
   'card.event.archive': '归档',
+  // The question asked by phone to a customer without a chat, and the answer staff record
+  'answerTask.question': '☎ **向客户询问**：{text}\n（{who} 于 {when} 提问；计时已暂停，等客户回答）',
+  'answerTask.input': '客户的回答（电话中客户怎么说）',
+  'answerTask.button': '记录客户回答',
+  'answerTask.lastAnswer': '✓ 客户回答（{who} 记录 · {when}）：{text}',
+  'answerTask.field': '客户的回答',
+  'answerTask.toast.recorded': '已记录客户的回答（{number}），计时已恢复',
+  'answerTask.toast.hasChat': '该客户有在线对话，其回答会在对话中自动记录',
 } as const;

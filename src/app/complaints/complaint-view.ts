@@ -73,6 +73,10 @@ export interface ComplaintView {
   offline?: {
     tasks: { id: number; text: string; createdAt: Date; doneAt: Date | null; doneByName: string | null }[];
     linkTo: { name: string; platform: string } | null;
+    /** while waiting for such a customer: the question to call them with (src/app/records/record-customer-answer.ts) */
+    question?: { text: string; askedAt: Date; askedByName: string | null } | null;
+    /** the latest answer staff recorded for them */
+    lastAnswer?: { text: string; at: Date; recordedByName: string | null } | null;
   } | null;
   /** set once archived (归档): the card is drawn read-only, without buttons */
   archivedAt?: Date | null;
@@ -113,6 +117,7 @@ export async function loadComplaintView(
       ? {
           tasks: await db.customerTask.findMany({ where: { complaintId }, orderBy: { id: 'asc' }, select: { id: true, text: true, createdAt: true, doneAt: true, doneByName: true } }),
           linkTo: await chatCustomerWithPhone(db, c.contactPhone ?? c.customer.phone).then((x) => (x ? { name: x.displayName, platform: x.platform } : null)),
+          ...(await offlineQuestion(db, complaintId, c.status)),
         }
       : null;
   return {
@@ -177,5 +182,17 @@ function resolutionDetails(
     cause: causeName || c.causeDetail ? [causeName, c.causeDetail].filter(Boolean).join(' · ') : null,
     measure: c.improvement,
     compensation: kindName ? `${kindName}${c.compensationCents !== null ? ` ¥${(c.compensationCents / 100).toFixed(2)}` : ''}` : null,
+  };
+}
+
+/** For a customer without a chat: the open question (while waiting for them) and the latest answer staff recorded. */
+async function offlineQuestion(db: Db | Tx, complaintId: number, status: string) {
+  // one after the other: the view may be read inside a transaction
+  const asked = status === 'waiting_customer' ? await db.complaintEvent.findFirst({ where: { complaintId, type: 'ask_customer' }, orderBy: { id: 'desc' } }) : null;
+  const answered = await db.complaintEvent.findFirst({ where: { complaintId, type: 'customer_replied' }, orderBy: { id: 'desc' } });
+  const text = (e: { data: unknown } | null) => String(((e?.data ?? {}) as Record<string, unknown>).text ?? '');
+  return {
+    question: asked ? { text: text(asked), askedAt: asked.at, askedByName: asked.actorName } : null,
+    lastAnswer: answered ? { text: text(answered), at: answered.at, recordedByName: answered.actorName } : null,
   };
 }

@@ -32,6 +32,7 @@ import type { IntakeForm } from '../records/register-offline-complaint.ts';
 import { markCustomerInformed } from '../records/mark-customer-informed.ts';
 import { recordRatingByStaff } from '../records/record-rating-by-staff.ts';
 import { linkChatCustomer } from '../records/link-chat-customer.ts';
+import { recordCustomerAnswer } from '../records/record-customer-answer.ts';
 import { handleIntake } from '../records/handle-intake.ts';
 import { decideDataRequest } from '../records/decide-data-request.ts';
 
@@ -53,6 +54,7 @@ export type StaffAction =
   | { kind: 'informed'; taskId: number }
   | { kind: 'staff_rate'; rating: string; comment: string }
   | { kind: 'link' }
+  | { kind: 'answered'; text: string }
   | { kind: 'intake'; nonce: string; form: IntakeForm }
   | { kind: 'data_request'; requestId: number; decision: 'approve' | 'refuse'; reason: string };
 
@@ -141,6 +143,9 @@ async function run(ctx: AppContext, tx: Tx, c: Complaint, staff: StaffConfig, ac
     case 'link':
       await linkChatCustomer(ctx, tx, { complaintId, actor });
       return { key: 'staff.toast.linked', params: { number } };
+    case 'answered':
+      await recordCustomerAnswer(ctx, tx, { complaintId, actor, text: action.text });
+      return { key: 'answerTask.toast.recorded', params: { number } };
     case 'intake':
       throw new Error('intake is handled before any complaint is locked');
     case 'legacy_message_form':
@@ -232,6 +237,7 @@ const FIELD_KEYS: Record<string, MessageKey> = {
   measure: 'records.field.measure',
   compensation: 'records.field.compensation',
   rating: 'intake.field.rating',
+  answer: 'answerTask.field',
 };
 
 async function explain(
@@ -282,6 +288,7 @@ async function explain(
     }
   }
   if (error.code === 'FORBIDDEN' && d.reason === 'hasChat') return toast('warning', 'staff.toast.hasChat');
+  if (error.code === 'FORBIDDEN' && d.reason === 'answersInChat') return toast('warning', 'answerTask.toast.hasChat');
   if (error.code === 'FORBIDDEN') return toast('error', 'staff.toast.revealForbidden', { number });
   // The complaint moved on: say what already happened, and who did it, when.
   const status = t(lang, `card.status.${complaint.status}` as MessageKey);
