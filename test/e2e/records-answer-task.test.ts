@@ -59,7 +59,7 @@ describe.each(harnessKinds())('recording the answer of a customer without a chat
     expect((await click(h, cardId, AGENT, 'accept')).toast?.type).toBe('success');
 
     now = sh('2026-11-23 10:30');
-    expect((await click(h, cardId, AGENT, 'ask', { message: '请问师傅是几点到的？' })).toast?.type).toBe('success');
+    expect((await click(h, cardId, AGENT, 'ask', { ask_text: '请问师傅是几点到的？' })).toast?.type).toBe('success');
     await outboxSettled(h);
     const asked = await db().complaint.findUniqueOrThrow({ where: { id: c.id } });
     expect([asked.status, asked.pausedAt]).toEqual(['waiting_customer', sh('2026-11-23 10:30')]);
