@@ -5,7 +5,7 @@
  */
 import { DateTime } from 'luxon';
 import { markdownText } from './markdown-text.ts';
-import { attainment, change, rate, ratingAverage } from '../src/domain/digest.ts';
+import { attainment, change, isoWeekLabel, rate, ratingAverage } from '../src/domain/digest.ts';
 import { formatLocalTime } from '../src/app/shared/format.ts';
 import { SLA_CLOCKS, type PeriodFigures, type SlaClock, type WeeklyDigest } from '../src/app/reports/report-figures.ts';
 import { t, type Language, type MessageKey } from '../src/i18n/index.ts';
@@ -80,6 +80,28 @@ export function renderDigestCard(d: WeeklyDigest): Record<string, unknown> {
   const elements: Record<string, unknown>[] = [];
 
   if (d.lateSince) elements.push(md('late', t(lang, 'digest.late', { scheduled: formatLocalTime(d.lateSince, d.timeZone) })));
+  // Which week this is: a running one is counted so far (as of when the card was made), against the same span
+  // of the week before; a finished one that the current week follows says how to ask for the current one.
+  const day = (date: Date) => local(date).toFormat('yyyy-LL-dd');
+  const running = d.generatedAt.getTime() < d.end.getTime();
+  const span = d.generatedAt.getTime() - d.start.getTime();
+  const weekMs = d.end.getTime() - d.start.getTime();
+  if (running) {
+    const previousStart = new Date(d.start.getTime() - weekMs);
+    elements.push(
+      md(
+        'period',
+        t(lang, 'digest.period.running', {
+          at: formatLocalTime(d.generatedAt, d.timeZone),
+          start: day(d.start),
+          previousFrom: formatLocalTime(previousStart, d.timeZone),
+          previousTo: formatLocalTime(new Date(previousStart.getTime() + span), d.timeZone),
+        }),
+      ),
+    );
+  } else if (d.generatedAt.getTime() < d.end.getTime() + weekMs) {
+    elements.push(md('period', t(lang, 'digest.period.finished', { range, week: d.label, currentStart: day(d.end), currentWeek: isoWeekLabel(d.end, d.timeZone) })));
+  }
 
   elements.push(
     md(
@@ -88,7 +110,7 @@ export function renderDigestCard(d: WeeklyDigest): Record<string, unknown> {
         `**${t(lang, 'digest.section.overview')}**`,
         t(lang, 'digest.line.new', { n: cur.new, change: changeText(cur.new, prev.new) }),
         t(lang, 'digest.line.resolved', { n: cur.resolved, change: changeText(cur.resolved, prev.resolved) }),
-        t(lang, 'digest.line.open', { n: cur.open, change: changeText(cur.open, prev.open) }),
+        t(lang, running ? 'digest.line.openNow' : 'digest.line.open', { n: cur.open, change: changeText(cur.open, prev.open) }),
         t(lang, 'digest.line.overdue', { n: cur.overdue, change: changeText(cur.overdue, prev.overdue) }),
       ].join('\n'),
     ),
@@ -179,10 +201,15 @@ export function renderDigestCard(d: WeeklyDigest): Record<string, unknown> {
   });
   elements.push(md('footer', t(lang, 'digest.footer', { at: formatLocalTime(d.generatedAt, d.timeZone) }), { text_size: 'notation' }));
 
+  const head = header(title, range, Boolean(d.lateSince), lang);
+  if (running) {
+    const soFar = { tag: 'text_tag', text: { tag: 'plain_text', content: t(lang, 'digest.soFarTag') }, color: 'wathet' };
+    head.text_tag_list = [...((head.text_tag_list as unknown[] | undefined) ?? []), soFar];
+  }
   return {
     schema: '2.0',
-    config: { summary: { content: title } },
-    header: header(title, range, Boolean(d.lateSince), lang),
+    config: { summary: { content: running ? `${title} · ${t(lang, 'digest.soFar', { at: formatLocalTime(d.generatedAt, d.timeZone) })}` : title } },
+    header: head,
     body: { elements },
   };
 }

@@ -226,6 +226,11 @@ export const en: Record<MessageKey, string> = {
   'card.audience.customer': '👁 seen by customer',
   'card.audience.internal': '🔒 internal',
   'staff.toast.legacyMessageForm': 'Old card: "{button}" shared one text box with the other buttons, so who the text was for is unclear; nothing was sent or recorded. The card now has a separate box for each; please type it again in the right one.',
+  'digest.soFarTag': 'So far',
+  'digest.soFar': 'so far (as of {at})',
+  'digest.period.running': '**So far (as of {at})**: this week has not ended; figures count from {start} until now; only deadlines already passed count as overdue; "vs last week" compares with the same span of last week ({previousFrom} to {previousTo}).',
+  'digest.period.finished': 'This digest covers {range} ({week}, a finished week). For this week so far (from {currentStart}) send: /digest {currentWeek}',
+  'digest.line.openNow': 'Open now **{n}** ({change} vs the same point last week)',
   // --- end issue 11 ---
   'card.field.hardLimit': 'Hard limit',
   'card.field.escalation': 'Escalated to',

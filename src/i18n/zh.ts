@@ -225,6 +225,11 @@ export const zh = {
   'card.audience.customer': '👁 客户可见',
   'card.audience.internal': '🔒 内部',
   'staff.toast.legacyMessageForm': '旧版卡片：“{button}”与其他按钮共用一个输入框，无法确定这段文字给谁看，所以没有发送也没有记录。卡片已更新为各自独立的输入框，请在对应的框里重新输入。',
+  'digest.soFarTag': '截至目前',
+  'digest.soFar': '截至目前（{at}）',
+  'digest.period.running': '**截至目前（{at}）**：本周尚未结束，数字统计自 {start} 起至今；超时只算已到期的时限；“较上周”与上周同一时段（{previousFrom} 至 {previousTo}）比较。',
+  'digest.period.finished': '本期为 {range}（{week}，已结束的整周）。本周（{currentStart} 起）至今的数字请发送：/digest {currentWeek}',
+  'digest.line.openNow': '目前未结 **{n}**（较上周同期 {change}）',
   // --- end issue 11 ---
   'card.field.hardLimit': '最长办结期限',
   'card.field.escalation': '已升级至',

@@ -10,6 +10,7 @@ import { buildWeeklyDigest, parseDigestCommand, sendWeeklyDigest } from '../../s
 import type { WeeklyDigest } from '../../src/app/reports/report-figures.ts';
 import { renderDigestCard } from '../../cards/digest-card.ts';
 import { seedReportFixtures } from '../jobs/report-fixtures.ts';
+import { handleStaffCommand } from '../../src/app/staff/handle-staff-command.ts';
 import { sh, type Ctx } from '../jobs/support.ts';
 
 const TZ = 'Asia/Shanghai';
@@ -143,5 +144,73 @@ describe.each(testDatabases())('weekly digest on $name', (kind) => {
     expect(parseDigestCommand('2026-W49', now, TZ)).toEqual({ ok: true, weekStart: sh('2026-11-30 00:00') }); // the week so far
     expect(parseDigestCommand('2026-W50', now, TZ)).toEqual({ ok: false, reason: 'future' });
     expect(parseDigestCommand('week 47', now, TZ)).toEqual({ ok: false, reason: 'badWeek' });
+  });
+});
+
+/**
+ * A week that has not ended: `/digest 2026-W48` on Thursday 11-26 12:00. Counted by hand from the fixture
+ * table (test/jobs/report-fixtures.ts), as of now, against the same span of the week before
+ * (Monday 11-16 00:00 → Thursday 11-19 12:00):
+ * - new: c1, c2, c3, c5 = 4 (c4 is registered after now); previous span: c7, c9 = 2
+ * - resolved: c6 (11-23 15:00), c9 (11-24 09:00), c1 (11-24 10:00) = 3; previous span: c7 = 1
+ * - open now: c2 (reopened), c3, c8 = 3; at Thu 11-19 12:00: c8, c9 = 2
+ * - overdue now: c3 (accept due 11-25 16:00, not accepted), c8 (resolve due 10-02) = 2 — NOT c2, whose resolve
+ *   deadline is 11-26 17:30, later today (the week's end would wrongly count it); at Thu 11-19 12:00: c8 = 1
+ * - attainment of the deadlines due so far: accept c1 met, c2 late, c3 not done = 1/3; first reply c1, c6 met = 2/2;
+ *   resolve c1 met, c6 late = 1/2. Previous span: accept c7, c9 met; first reply c7 met; resolve c7 met.
+ * - longest open now: c8, c2, c3.
+ */
+describe.each(testDatabases())('weekly digest of a running week on $name', (kind) => {
+  let database: Database;
+  let ctx: Ctx;
+  let numbers: Record<string, { id: number; number: string }>;
+  const thursdayNoon = sh('2026-11-26 12:00');
+  beforeAll(async () => {
+    database = await kind.open();
+    ctx = await testContext(database, new TestClock(thursdayNoon));
+    numbers = await seedReportFixtures(ctx);
+  });
+  afterAll(async () => database?.close());
+
+  it('counts as of now: nothing not yet due is overdue, compared with the same span of the week before', async () => {
+    const digest = await buildWeeklyDigest(ctx, sh('2026-11-23 00:00'));
+    const { current, previous } = digest.figures;
+    expect([current.new, current.resolved, current.open, current.overdue]).toEqual([4, 3, 3, 2]);
+    expect([previous.new, previous.resolved, previous.open, previous.overdue]).toEqual([2, 1, 2, 1]);
+    expect(current.attainment).toEqual({ accept: { met: 1, missed: 2 }, firstReply: { met: 2, missed: 0 }, recontact: { met: 0, missed: 0 }, resolve: { met: 1, missed: 1 } });
+    expect(previous.attainment).toEqual({ accept: { met: 2, missed: 0 }, firstReply: { met: 1, missed: 0 }, recontact: { met: 0, missed: 0 }, resolve: { met: 1, missed: 0 } });
+    expect(digest.figures.byDepartment.find((d) => d.id === 'qa')).toEqual({ id: 'qa', new: 1, resolved: 1, open: 1, overdue: 0 }); // c2 not overdue yet
+    expect(digest.figures.longestOpen.map((c) => c.number)).toEqual([numbers.c8!.number, numbers.c2!.number, numbers.c3!.number]);
+    expect([current.reopened, current.resolutions, previous.reopened, previous.resolutions]).toEqual([1, 4, 0, 1]);
+  });
+
+  it('the card says "so far (as of …)" and what it is compared with', async () => {
+    const card = renderDigestCard(await buildWeeklyDigest(ctx, sh('2026-11-23 00:00'))) as {
+      config: { summary: { content: string } };
+      header: { text_tag_list?: { text: { content: string } }[] };
+      body: { elements: { content?: string }[] };
+    };
+    const text = card.body.elements.map((e) => e.content ?? '').join('\n');
+    expect(card.header.text_tag_list?.map((x) => x.text.content)).toContain('截至目前');
+    expect(card.config.summary.content).toContain('截至目前（2026-11-26 12:00）');
+    expect(text).toContain('**截至目前（2026-11-26 12:00）**：本周尚未结束，数字统计自 2026-11-23 起至今');
+    expect(text).toContain('上周同一时段（2026-11-16 00:00 至 2026-11-19 12:00）');
+    expect(text).toContain('目前未结 **3**（较上周同期 +1 +50%）');
+    expect(text).toContain('其中超时 **2**（较上周 +1 +100%）');
+    expect(text).not.toContain('周末未结');
+  });
+
+  it('plain /digest on Sunday evening says which week it shows and the exact command for the current week', async () => {
+    ctx.clock.current = sh('2026-11-29 20:00'); // Sunday of 2026-W48
+    await handleStaffCommand(ctx, { messageId: 'om-digest-sunday', chatId: 'oc_managers_group', chatType: 'group', senderOpenId: 'ou_general_manager', text: '/digest' });
+    const row = await ctx.db.outboxMessage.findFirstOrThrow({ where: { kind: 'card.raw', target: 'oc_managers_group' }, orderBy: { id: 'desc' } });
+    const card = (row.payload as { card: { header: { title: { content: string }; subtitle: { content: string } }; body: { elements: { content?: string }[] } } }).card;
+    expect(card.header.title.content).toContain('2026-W47');
+    expect(card.header.subtitle.content).toBe('2026-11-16 – 2026-11-22');
+    const text = card.body.elements.map((e) => e.content ?? '').join('\n');
+    expect(text).toContain('本期为 2026-11-16 – 2026-11-22（2026-W47，已结束的整周）。本周（2026-11-23 起）至今的数字请发送：/digest 2026-W48');
+    expect(text).toContain('周末未结');
+    // the command it names asks for the running week
+    expect(parseDigestCommand('2026-W48', ctx.now(), TZ)).toEqual({ ok: true, weekStart: sh('2026-11-23 00:00') });
   });
 });

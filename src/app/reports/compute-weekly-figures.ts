@@ -2,7 +2,8 @@
  * The weekly digest's figures, counted by the database: a few aggregate queries (GROUP BY, FILTER,
  * percentile_cont), each reading one index range of the week and the week before, never the whole history.
  *
- * Definitions (all in the company's time zone, week = Monday 00:00 → next Monday 00:00):
+ * Definitions (all in the company's time zone, week = Monday 00:00 → next Monday 00:00; a week not yet
+ * ended is counted up to now, "so far", against the same span of the week before — see computeWeeklyFigures):
  * - new: registered in the week; resolved: resolved in the week (a reopened complaint counts when resolved again).
  * - open at an instant T: registered before T, not rejected, and still open at T (open now, or resolved/closed after T).
  * - overdue at T: open at T and past its resolve deadline, or past its accept deadline without being accepted by T.
@@ -61,8 +62,18 @@ function emptyFigures(): PeriodFigures {
  */
 const FIRST_REPLY_OR_RECONTACT = Prisma.sql`(CASE WHEN EXISTS (SELECT 1 FROM "ComplaintEvent" e WHERE e."complaintId" = "Complaint"."id" AND e."type" = 'reopen') THEN 'recontact' ELSE 'firstReply' END)`;
 
-/** Attainment of the clocks for deadlines in [from, to), split at `split` (rows with due >= split are "current"). */
-export async function queryAttainment(db: Q, from: Date, split: Date, to: Date, now: Date, groupByDepartment = false) {
+/**
+ * WHERE condition: `column` in the previous window [from, previousTo) or the current one [split, to).
+ * For a finished period previousTo = split, i.e. [from, to). For a running period both windows cover the
+ * same span from their start (the current one up to now), so the comparison is like for like.
+ */
+export function inWindows(column: Prisma.Sql, from: Date, split: Date, to: Date, previousTo: Date = split): Prisma.Sql {
+  if (previousTo.getTime() >= split.getTime()) return Prisma.sql`${column} >= ${from} AND ${column} < ${to}`;
+  return Prisma.sql`((${column} >= ${from} AND ${column} < ${previousTo}) OR (${column} >= ${split} AND ${column} < ${to}))`;
+}
+
+/** Attainment of the clocks for deadlines in [from, previousTo) ∪ [split, to), split at `split` (rows with due >= split are "current"). */
+export async function queryAttainment(db: Q, from: Date, split: Date, to: Date, now: Date, groupByDepartment = false, previousTo: Date = split) {
   const clock = (name: SlaClock | Prisma.Sql, due: string, done: string) => {
     const d = Prisma.raw(`"${due}"`);
     const x = Prisma.raw(`"${done}"`);
@@ -71,7 +82,7 @@ export async function queryAttainment(db: Q, from: Date, split: Date, to: Date, 
         count(*) FILTER (WHERE ${x} <= ${d})::int AS "met",
         count(*) FILTER (WHERE ${x} > ${d} OR (${x} IS NULL AND ${d} < ${now}))::int AS "missed"
       FROM "Complaint"
-      WHERE ${d} >= ${from} AND ${d} < ${to} AND "status" <> 'rejected' AND NOT ("status" = 'closed' AND ${x} IS NULL)
+      WHERE ${inWindows(d, from, split, to, previousTo)} AND "status" <> 'rejected' AND NOT ("status" = 'closed' AND ${x} IS NULL)
       GROUP BY 1, 2, 3`;
   };
   return db.$queryRaw<{ clock: SlaClock; cur: boolean; departmentId: string; met: number; missed: number }[]>`
@@ -80,29 +91,38 @@ export async function queryAttainment(db: Q, from: Date, split: Date, to: Date, 
     UNION ALL ${clock('resolve', 'resolveDueAt', 'resolvedAt')}`;
 }
 
-/** Median and 90th percentile of registration → `column`, for rows with `column` in [from, to), split at `split`. */
-export async function queryDurations(db: Q, column: 'acceptedAt' | 'resolvedAt', from: Date, split: Date, to: Date) {
+/** Median and 90th percentile of registration → `column`, for rows with `column` in [from, previousTo) ∪ [split, to), split at `split`. */
+export async function queryDurations(db: Q, column: 'acceptedAt' | 'resolvedAt', from: Date, split: Date, to: Date, previousTo: Date = split) {
   const c = Prisma.raw(`"${column}"`);
   return db.$queryRaw<{ cur: boolean; n: number; p50: number | null; p90: number | null }[]>`
     SELECT (${c} >= ${split}) AS "cur", count(*)::int AS "n",
       percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM ${c} - "registeredAt")::float8) AS "p50",
       percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM ${c} - "registeredAt")::float8) AS "p90"
-    FROM "Complaint" WHERE ${c} >= ${from} AND ${c} < ${to}
+    FROM "Complaint" WHERE ${inWindows(c, from, split, to, previousTo)}
     GROUP BY 1`;
 }
 
+/**
+ * The week's figures against the week before. A week that has not ended yet is counted as of `now`
+ * ("so far"): what happened from Monday until now, open and overdue now (a deadline later this week is
+ * not overdue yet), deadlines that fell due until now — compared with the same span of the week before
+ * (Monday until the same weekday and time). A finished week is counted whole, against the whole week before.
+ */
 export async function computeWeeklyFigures(db: Q, config: AppConfig, week: Period, now: Date): Promise<WeeklyFigures> {
   const tz = config.calendar.timeZone;
   const S = week.start;
-  const E = week.end;
-  const PS = new Date(S.getTime() - (E.getTime() - S.getTime()));
+  const PS = new Date(S.getTime() - (week.end.getTime() - S.getTime()));
+  // E: the end of what is counted (now, for a running week); PE: the same point in the week before.
+  const E = new Date(Math.max(S.getTime(), Math.min(week.end.getTime(), now.getTime())));
+  const PE = new Date(PS.getTime() + (E.getTime() - S.getTime()));
+  const both = (column: string) => inWindows(Prisma.raw(`"${column}"`), PS, S, E, PE);
   const current = emptyFigures();
   const previous = emptyFigures();
   const pick = (cur: boolean) => (cur ? current : previous);
 
   const registered = await db.$queryRaw<{ cur: boolean; category: string; severity: string; departmentId: string; n: number }[]>`
     SELECT ("registeredAt" >= ${S}) AS "cur", "category", "severity", "departmentId", count(*)::int AS "n"
-    FROM "Complaint" WHERE "registeredAt" >= ${PS} AND "registeredAt" < ${E}
+    FROM "Complaint" WHERE ${both('registeredAt')}
     GROUP BY 1, 2, 3, 4`;
   const byCategory = new Map<string, number>();
   const bySeverity = new Map<string, number>();
@@ -121,7 +141,7 @@ export async function computeWeeklyFigures(db: Q, config: AppConfig, week: Perio
 
   const resolved = await db.$queryRaw<{ cur: boolean; departmentId: string; n: number }[]>`
     SELECT ("resolvedAt" >= ${S}) AS "cur", "departmentId", count(*)::int AS "n"
-    FROM "Complaint" WHERE "resolvedAt" >= ${PS} AND "resolvedAt" < ${E} GROUP BY 1, 2`;
+    FROM "Complaint" WHERE ${both('resolvedAt')} GROUP BY 1, 2`;
   for (const r of resolved) {
     pick(r.cur).resolved += r.n;
     if (r.cur) dept(r.departmentId).resolved += r.n;
@@ -129,7 +149,7 @@ export async function computeWeeklyFigures(db: Q, config: AppConfig, week: Perio
 
   for (const [t, figures, perDepartment] of [
     [E, current, true],
-    [S, previous, false],
+    [PE, previous, false],
   ] as const) {
     const rows = await db.$queryRaw<{ departmentId: string; open: number; overdue: number }[]>`
       SELECT "departmentId", count(*)::int AS "open", count(*) FILTER (WHERE ${overdueAt(t)})::int AS "overdue"
@@ -141,7 +161,7 @@ export async function computeWeeklyFigures(db: Q, config: AppConfig, week: Perio
     }
   }
 
-  for (const r of await queryAttainment(db, PS, S, E, now)) {
+  for (const r of await queryAttainment(db, PS, S, E, now, false, PE)) {
     const a = pick(r.cur).attainment[r.clock];
     a.met += r.met;
     a.missed += r.missed;
@@ -150,17 +170,17 @@ export async function computeWeeklyFigures(db: Q, config: AppConfig, week: Perio
     ['acceptedAt', 'accept'],
     ['resolvedAt', 'resolve'],
   ] as const) {
-    for (const r of await queryDurations(db, column, PS, S, E)) pick(r.cur)[key] = { count: r.n, medianHours: hours(r.p50), p90Hours: hours(r.p90) };
+    for (const r of await queryDurations(db, column, PS, S, E, PE)) pick(r.cur)[key] = { count: r.n, medianHours: hours(r.p50), p90Hours: hours(r.p90) };
   }
 
   const ratings = await db.$queryRaw<{ cur: boolean; rating: number; n: number }[]>`
     SELECT ("ratedAt" >= ${S}) AS "cur", "rating", count(*)::int AS "n"
-    FROM "Complaint" WHERE "ratedAt" >= ${PS} AND "ratedAt" < ${E} AND "rating" BETWEEN 1 AND 5 GROUP BY 1, 2`;
+    FROM "Complaint" WHERE ${both('ratedAt')} AND "rating" BETWEEN 1 AND 5 GROUP BY 1, 2`;
   for (const r of ratings) pick(r.cur).ratings[r.rating - 1] += r.n;
 
   const events = await db.$queryRaw<{ cur: boolean; type: string; n: number }[]>`
     SELECT ("at" >= ${S}) AS "cur", "type", count(*)::int AS "n"
-    FROM "ComplaintEvent" WHERE "type" IN ('reopen', 'resolve') AND "at" >= ${PS} AND "at" < ${E} GROUP BY 1, 2`;
+    FROM "ComplaintEvent" WHERE "type" IN ('reopen', 'resolve') AND ${both('at')} GROUP BY 1, 2`;
   for (const r of events) {
     if (r.type === 'reopen') pick(r.cur).reopened += r.n;
     else pick(r.cur).resolutions += r.n;
