@@ -1,11 +1,12 @@
 /**
  * `npm run bench:runtime`: the bot as an operator runs it, a separate process with all three channels
  * (Telegram, Feishu long connection, WeChat official account) configured against the emulators, which
- * run here in the bench process. For the compiled start (`node dist/src/main.js`) and, in the same run,
- * the tsx start (`tsx src/main.ts`):
+ * run here in the bench process. For the compiled start as `npm start` runs it (`node
+ * --max-semi-space-size=2 dist/src/main.js`), the same with V8's default heap sizes, and the tsx start
+ * (`tsx src/main.ts`), in the same run:
  *   - time from spawning the process to /healthz 200 and to /readyz 200 (a fresh data folder, then the
  *     same folder again: "existing");
- *   - resident memory of the whole process tree (the process and its children, summed from /proc) when
+ *   - resident memory of the whole process tree (the process and its children, RSS and PSS summed from /proc) when
  *     idle after IDLE_SECONDS (default 60), and after COMPLAINTS (default 1,000) complaints filed by
  *     Telegram customers through the whole conversation, each card posted to Feishu.
  * Prints a table; never asserts. Targets: ready in under 3 s on an existing data folder, idle under 150 MB.
@@ -40,13 +41,20 @@ interface Runtime {
   command: string[];
 }
 
+/** What `npm start` runs (package.json): node with a small young generation (see docs/throughput.md, "Memory"). */
+const NODE_FLAGS = ['--max-semi-space-size=2'];
+
 const RUNTIMES: Runtime[] = [
-  { name: 'compiled (node dist/src/main.js)', command: [process.execPath, path.join(ROOT, 'dist/src/main.js')] },
+  { name: 'compiled, as npm start runs it', command: [process.execPath, ...NODE_FLAGS, path.join(ROOT, 'dist/src/main.js')] },
+  { name: 'compiled, V8 default heap sizes', command: [process.execPath, path.join(ROOT, 'dist/src/main.js')] },
   { name: 'tsx (tsx src/main.ts)', command: [process.execPath, path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'src/main.ts')] },
 ];
 
-/** Sum of the resident memory of `pid` and all its descendants, in MB (Linux /proc). */
-function treeRssMb(pid: number): number {
+/**
+ * The resident memory of `pid` and all its descendants, in MB (Linux /proc): RSS summed (pages shared
+ * between the processes count once per process) and PSS summed (each shared page split between its users).
+ */
+function treeMemoryMb(pid: number): { rss: number; pss: number } {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -58,18 +66,27 @@ function treeRssMb(pid: number): number {
       /* gone meanwhile */
     }
   }
-  let kb = 0;
+  let rss = 0;
+  let pss = 0;
   const visit = (p: number) => {
     try {
-      kb += Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
+      const rollup = readFileSync(`/proc/${p}/smaps_rollup`, 'utf8');
+      rss += Number(/^Rss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0);
+      pss += Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0);
     } catch {
       /* gone meanwhile */
     }
     for (const c of children.get(p) ?? []) visit(c);
   };
   visit(pid);
-  return kb / 1024;
+  return { rss: rss / 1024, pss: pss / 1024 };
 }
+
+/** Every bot this bench started: killed when the bench ends, also when it fails half-way. */
+const started = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of started) if (child.exitCode === null) child.kill('SIGKILL');
+});
 
 async function status(url: string): Promise<number> {
   try {
@@ -95,6 +112,7 @@ async function startBot(runtime: Runtime, env: Record<string, string>, wechat: W
   wechat.botUrl = `http://127.0.0.1:${port}${WECHAT_OA_PATH}`;
   const t0 = performance.now();
   const child = spawn(runtime.command[0]!, runtime.command.slice(1), { cwd: ROOT, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  started.add(child);
   let text = '';
   child.stdout!.on('data', (b: Buffer) => (text = (text + b.toString()).slice(-20_000)));
   child.stderr!.on('data', (b: Buffer) => (text = (text + b.toString()).slice(-20_000)));
@@ -102,6 +120,7 @@ async function startBot(runtime: Runtime, env: Record<string, string>, wechat: W
   let readyMs: number | null | undefined;
   while (healthMs === undefined || readyMs === undefined) {
     if (child.exitCode !== null) throw new Error(`${runtime.name} exited with ${child.exitCode}:\n${text}`);
+    if (performance.now() - t0 > READY_TIMEOUT_MS) child.kill('SIGKILL');
     if (performance.now() - t0 > READY_TIMEOUT_MS) throw new Error(`${runtime.name} was not ready within ${READY_TIMEOUT_MS / 1000} s:\n${text}`);
     if (healthMs === undefined && (await status(`http://127.0.0.1:${port}/healthz`)) === 200) healthMs = performance.now() - t0;
     if (readyMs === undefined) {
@@ -179,18 +198,18 @@ try {
       const bot = await startBot(runtime, env, wechat);
       console.error(`${runtime.name}: idle ${IDLE_SECONDS} s…`);
       await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000));
-      const idle = treeRssMb(bot.child.pid!);
+      const idle = treeMemoryMb(bot.child.pid!);
       console.error(`${runtime.name}: filing ${COMPLAINTS} complaints…`);
       const filingMs = await fileComplaints(telegram, feishu, COMPLAINTS, runtime.name.split(' ')[0]!);
-      const loaded = treeRssMb(bot.child.pid!);
+      const loaded = treeMemoryMb(bot.child.pid!);
       await stopBot(bot);
       rows[runtime.name] = {
         'fresh: /healthz': fmtS(fresh.healthMs),
         'fresh: /readyz': fmtS(fresh.readyMs),
         'existing: /healthz': fmtS(bot.healthMs),
         'existing: /readyz': fmtS(bot.readyMs),
-        [`RSS idle ${IDLE_SECONDS} s`]: fmtMb(idle),
-        [`RSS after ${COMPLAINTS} complaints`]: fmtMb(loaded),
+        [`idle ${IDLE_SECONDS} s: RSS (PSS)`]: `${fmtMb(idle.rss)} (${fmtMb(idle.pss)})`,
+        [`after ${COMPLAINTS} complaints: RSS (PSS)`]: `${fmtMb(loaded.rss)} (${fmtMb(loaded.pss)})`,
         [`filing ${COMPLAINTS}`]: `${(filingMs / 1000).toFixed(0)} s`,
       };
     } finally {
