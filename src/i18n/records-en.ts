@@ -135,7 +135,7 @@ export const recordsEn: Record<keyof typeof recordsZh, string> = {
   'staff.toast.informed': 'Recorded: the customer was told ({number})',
   'staff.toast.taskDone': '{who} did this task already',
   'staff.toast.rated': 'Rating {rating} recorded ({number})',
-  'staff.toast.ratedLow': 'Rating {rating} recorded; {number} is reopened: call the customer back within 48 hours',
+  'staff.toast.ratedLow': 'Rating {rating} recorded; {number} is reopened: call the customer back by {due}',
   'staff.toast.linked': '{number} is linked to the chat customer; they will be told in their chat from now on',
   'staff.toast.noChatCustomer': 'No chat customer uses this phone',
   'staff.toast.hasChat': 'This customer rates in their chat',

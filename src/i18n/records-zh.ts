@@ -133,7 +133,7 @@ export const recordsZh = {
   'staff.toast.informed': '已记录：客户已被告知（{number}）',
   'staff.toast.taskDone': '该任务已由 {who} 完成',
   'staff.toast.rated': '已记录评分 {rating} 分（{number}）',
-  'staff.toast.ratedLow': '已记录评分 {rating} 分，{number} 已重开：请在 48 小时内再次联系客户',
+  'staff.toast.ratedLow': '已记录评分 {rating} 分，{number} 已重开：请在 {due} 前再次联系客户',
   'staff.toast.linked': '{number} 已关联到在线客户，后续通知将发到其对话',
   'staff.toast.noChatCustomer': '没有使用该电话的在线客户',
   'staff.toast.hasChat': '该客户在对话中自行评分',

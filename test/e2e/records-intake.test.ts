@@ -7,6 +7,7 @@
  * be linked, after which the customer hears in their chat.
  */
 import { randomBytes } from 'node:crypto';
+import { formatLocalTime } from '../../src/app/shared/format.ts';
 import { describe, expect, it } from 'vitest';
 import { type Harness } from '../support/harness.ts';
 import { useHarness } from '../support/use-harness.ts';
@@ -136,7 +137,9 @@ describe.each(harnessKinds())('staff intake on $name', (kind) => {
     const cardId = await cardMessageId(h, c.id, 'oc_cs_group');
     await click(h, cardId, AGENT, 'accept');
     await click(h, cardId, AGENT, 'resolve', { resolution: '已处理。' });
-    expect((await click(h, cardId, AGENT, 'staff_rate', { rating: '2' })).toast?.content).toBe(`已记录评分 2 分，${c.number} 已重开：请在 48 小时内再次联系客户`);
+    const low = await click(h, cardId, AGENT, 'staff_rate', { rating: '2' });
+    const recontactBy = formatLocalTime((await h.bot.ctx.db.complaint.findUniqueOrThrow({ where: { id: c.id } })).firstReplyDueAt, h.bot.ctx.calendar.timeZone);
+    expect(low.toast?.content).toBe(`已记录评分 2 分，${c.number} 已重开：请在 ${recontactBy} 前再次联系客户`);
     expect((await db().complaint.findUniqueOrThrow({ where: { id: c.id } })).status).toBe('reopened');
   });
 

@@ -138,7 +138,10 @@ async function run(ctx: AppContext, tx: Tx, c: Complaint, staff: StaffConfig, ac
       return { key: 'staff.toast.informed', params: { number } };
     case 'staff_rate': {
       const { rating, reopened } = await recordRatingByStaff(ctx, tx, { complaintId, actor, rating: action.rating, comment: action.comment });
-      return { key: reopened ? 'staff.toast.ratedLow' : 'staff.toast.rated', params: { number, rating } };
+      if (!reopened) return { key: 'staff.toast.rated', params: { number, rating } };
+      // the recontact deadline of the new round, as a time (48 business hours, not 48 wall-clock hours)
+      const { firstReplyDueAt } = await tx.complaint.findUniqueOrThrow({ where: { id: complaintId }, select: { firstReplyDueAt: true } });
+      return { key: 'staff.toast.ratedLow', params: { number, rating, due: time(firstReplyDueAt) } };
     }
     case 'link':
       await linkChatCustomer(ctx, tx, { complaintId, actor });
