@@ -182,6 +182,13 @@ describe.each(testDatabases())('weekly digest of a running week on $name', (kind
     expect(digest.figures.byDepartment.find((d) => d.id === 'qa')).toEqual({ id: 'qa', new: 1, resolved: 1, open: 1, overdue: 0 }); // c2 not overdue yet
     expect(digest.figures.longestOpen.map((c) => c.number)).toEqual([numbers.c8!.number, numbers.c2!.number, numbers.c3!.number]);
     expect([current.reopened, current.resolutions, previous.reopened, previous.resolutions]).toEqual([1, 4, 0, 1]);
+    // the days begun so far, Monday to Thursday (c5 was registered Thursday 09:00); the days to come are not drawn as zeros
+    expect(digest.figures.daily).toEqual([
+      { date: '2026-11-23', new: 2, resolved: 1 },
+      { date: '2026-11-24', new: 0, resolved: 2 },
+      { date: '2026-11-25', new: 1, resolved: 0 },
+      { date: '2026-11-26', new: 1, resolved: 0 },
+    ]);
   });
 
   it('the card says "so far (as of …)" and what it is compared with', async () => {

@@ -199,7 +199,9 @@ export async function computeWeeklyFigures(db: Q, config: AppConfig, week: Perio
     UNION ALL
     SELECT 'resolved', width_bucket("resolvedAt", ${bounds}), count(*)::int
     FROM "Complaint" WHERE "resolvedAt" >= ${S} AND "resolvedAt" < ${E} GROUP BY 2`;
-  const daily = days.map((date, i) => ({
+  // A running week lists the days begun so far: the days to come have no figures yet, not zero.
+  const begun = dayBoundaries(week, tz).filter((d) => d.getTime() < E.getTime() || d.getTime() === S.getTime()).length;
+  const daily = days.slice(0, Math.min(days.length, begun)).map((date, i) => ({
     date,
     new: perDay.find((r) => r.kind === 'new' && r.bucket === i + 1)?.n ?? 0,
     resolved: perDay.find((r) => r.kind === 'resolved' && r.bucket === i + 1)?.n ?? 0,
