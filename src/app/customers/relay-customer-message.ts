@@ -9,10 +9,9 @@
  */
 import type { Prisma } from '../../store/generated/client.ts';
 import { decide, isStatus } from '../../domain/lifecycle.ts';
-import { resumeAfterPause } from '../../domain/deadline-adjustments.ts';
+import { customerAnswered } from '../complaints/customer-answered.ts';
 import { t } from '../../i18n/index.ts';
 import type { CustomerSession } from './customer-session.ts';
-import { changeStatus } from '../complaints/change-status.ts';
 import { lockComplaint } from '../complaints/lock-complaint.ts';
 import { refreshComplaintCards } from '../complaints/complaint-cards.ts';
 import { fileLines, postInThread, storeAttachments } from '../complaints/add-complaint-info.ts';
@@ -50,19 +49,7 @@ export async function relayCustomerMessage(s: CustomerSession): Promise<boolean>
 
   const answering = complaint.status === 'waiting_customer';
   if (answering) {
-    const resumed = complaint.pausedAt
-      ? resumeAfterPause({ pausedAt: complaint.pausedAt, now: at, resolveDueAt: complaint.resolveDueAt, hardLimitAt: complaint.hardLimitAt, calendar: ctx.calendarFor(complaint.departmentId) })
-      : null;
-    await changeStatus(tx, {
-      complaintId: complaint.id,
-      action: 'customer_replied',
-      actor,
-      at,
-      data: resumed
-        ? { pausedAt: null, pausedMinutes: complaint.pausedMinutes + resumed.pausedMinutes, resolveDueAt: resumed.resolveDueAt, hardLimitAt: resumed.hardLimitAt }
-        : { pausedAt: null },
-      details: { ...details, pausedMinutes: resumed?.pausedMinutes ?? 0 },
-    });
+    await customerAnswered(ctx, tx, complaint, { actor, at, details });
   } else {
     if (!decide(complaint.status, 'customer_message').ok) return false;
     await recordEvent(tx, { complaintId: complaint.id, type: 'customer_message', actor, at, fromStatus: complaint.status, toStatus: complaint.status, details });
