@@ -116,3 +116,36 @@ export function reclassifyReopenedResolveDue(args: {
   const added = Math.max(0, Math.round(businessMinutesBetween(oldPlain, args.currentResolveDueAt, cal)));
   return addBusinessMinutes(addBusinessMinutes(start, args.policy.clocks[args.severity].resolve, cal), added, cal);
 }
+
+/**
+ * Every deadline of a complaint as it stands after its severity changes (a staff reclassification, or the
+ * month-old upgrade): reclassifyDeadlines from the original start, the accept clock from the last transfer
+ * while it still waits for acceptance, and — after a reopening — the reopened round's resolve deadline
+ * (reclassifyReopenedResolveDue) with the recontact deadline kept.
+ */
+export function deadlinesAfterSeverityChange(args: {
+  severity: Severity;
+  policy: SlaPolicy;
+  calendar: BusinessCalendar;
+  complaint: { status: string; severity: string; clockStartAt: Date; intakeDueAt: Date | null; pausedMinutes: number; extensionMinutes: number; firstReplyDueAt: Date; resolveDueAt: Date };
+  transferredAt: Date | null;
+  reopenedAt: Date | null;
+}): Deadlines {
+  const { complaint: c, calendar, policy, severity } = args;
+  const deadlines = reclassifyDeadlines({
+    severity,
+    policy,
+    calendar,
+    clockStartAt: c.clockStartAt,
+    intakeDueAt: c.intakeDueAt,
+    pausedMinutes: c.pausedMinutes,
+    extensionMinutes: c.extensionMinutes,
+    acceptClockStartAt: args.transferredAt && c.status === 'registered' ? nextWorkingInstant(args.transferredAt, calendar) : undefined,
+  });
+  if (!args.reopenedAt) return deadlines;
+  return {
+    ...deadlines,
+    firstReplyDueAt: c.firstReplyDueAt,
+    resolveDueAt: reclassifyReopenedResolveDue({ reopenedAt: args.reopenedAt, currentResolveDueAt: c.resolveDueAt, oldSeverity: c.severity as Severity, severity, policy, calendar }),
+  };
+}

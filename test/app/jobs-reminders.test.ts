@@ -200,6 +200,21 @@ describe.each(testDatabases())('SLA sweep on $name', (kind) => {
     expect(await ctx.db.complaintEvent.count({ where: { complaintId: c.id, type: 'change_classification' } })).toBe(1);
   });
 
+  it('a month-old complaint that was reopened is upgraded in its reopened round: the resolve clock counts from the reopening, the recontact deadline stays', async () => {
+    const c = await fileAt(ctx, '2026-10-19 10:00', 'billing'); // ops, general
+    await acceptAt(ctx, '2026-10-19 10:20', c.id, 'ou_ops_agent_1');
+    await resolveAt(ctx, '2026-10-20 10:00', c.id, 'ou_ops_agent_1');
+    ctx.clock.current = sh('2026-11-16 10:00');
+    await ctx.db.$transaction((tx) => reopenComplaint(ctx, tx, { complaintId: c.id, actor: staff('ou_ops_agent_1'), reason: 'customer not satisfied' }));
+    const reopened = await ctx.db.complaint.findUniqueOrThrow({ where: { id: c.id } });
+    const counts = await sweepAt(ctx, '2026-11-19 10:00'); // a month after registration
+    expect(counts.upgrades).toBe(1);
+    const row = await ctx.db.complaint.findUniqueOrThrow({ where: { id: c.id } });
+    expect(row.severity).toBe('major');
+    expect(row.resolveDueAt).toEqual(addBusinessMinutes(sh('2026-11-16 10:00'), ctx.sla.clocks.major.resolve, ctx.calendar));
+    expect(row.firstReplyDueAt).toEqual(reopened.firstReplyDueAt);
+  });
+
   it('follow-up clocks: reminds when the result has not reached the customer and the survey was not sent, and stays quiet once they were', async () => {
     const quiet = await fileAt(ctx, '2026-12-14 09:00', 'service');
     const loud = await fileAt(ctx, '2026-12-14 09:05', 'other');

@@ -6,9 +6,8 @@
  * The department stays (a transfer is its own action).
  */
 import type { Tx } from '../../store/database.ts';
-import { nextWorkingInstant } from '../../domain/calendar.ts';
 import { SEVERITIES, type Severity } from '../../domain/sla.ts';
-import { reclassifyDeadlines, reclassifyReopenedResolveDue } from '../../domain/deadline-adjustments.ts';
+import { deadlinesAfterSeverityChange } from '../../domain/deadline-adjustments.ts';
 import type { AppContext } from '../shared/context.ts';
 import { changeStatus, type Actor } from './change-status.ts';
 import { AppError } from '../shared/errors.ts';
@@ -20,31 +19,17 @@ export async function changeClassification(ctx: AppContext, tx: Tx, opts: { comp
   const category = requireChoice(opts.category, 'category', ctx.config.categories.map((c) => c.id));
   const severity: Severity = requireChoice(opts.severity, 'severity', SEVERITIES);
   if (category === current.category && severity === current.severity) throw new AppError('INVALID_INPUT', 'nothing changed', { field: 'category', reason: 'unchanged' });
-  // After a transfer the accept clock runs from the transfer, not from registration.
+  // After a transfer the accept clock runs from the transfer; after a reopening the resolve clock from the reopening.
   const transfer = current.status === 'registered' ? await tx.complaintEvent.findFirst({ where: { complaintId: current.id, type: 'transfer' }, orderBy: { id: 'desc' } }) : null;
-  const deadlines = reclassifyDeadlines({
+  const reopen = await tx.complaintEvent.findFirst({ where: { complaintId: current.id, type: 'reopen' }, orderBy: { id: 'desc' } });
+  const deadlines = deadlinesAfterSeverityChange({
     severity,
     policy: ctx.sla,
     calendar: ctx.calendarFor(current.departmentId),
-    clockStartAt: current.clockStartAt,
-    intakeDueAt: current.intakeDueAt,
-    pausedMinutes: current.pausedMinutes,
-    extensionMinutes: current.extensionMinutes,
-    acceptClockStartAt: transfer ? nextWorkingInstant(transfer.at, ctx.calendarFor(current.departmentId)) : undefined,
+    complaint: current,
+    transferredAt: transfer?.at ?? null,
+    reopenedAt: reopen?.at ?? null,
   });
-  // A reopened complaint is in a later handling round: its resolve clock counts from the reopening.
-  const reopen = await tx.complaintEvent.findFirst({ where: { complaintId: current.id, type: 'reopen' }, orderBy: { id: 'desc' } });
-  if (reopen) {
-    deadlines.firstReplyDueAt = current.firstReplyDueAt;
-    deadlines.resolveDueAt = reclassifyReopenedResolveDue({
-      reopenedAt: reopen.at,
-      currentResolveDueAt: current.resolveDueAt,
-      oldSeverity: current.severity as Severity,
-      severity,
-      policy: ctx.sla,
-      calendar: ctx.calendarFor(current.departmentId),
-    });
-  }
   const categoryConfig = ctx.config.categories.find((c) => c.id === category)!;
   const categoryName = typeof categoryConfig.name === 'string' ? categoryConfig.name : categoryConfig.name[ctx.config.defaultLanguage];
   const { before } = await changeStatus(tx, {

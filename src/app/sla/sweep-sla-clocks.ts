@@ -297,7 +297,7 @@ async function sweepBatch(ctx: AppContext, tx: Tx, now: Date, batchSize: number,
       const f = facts.get(id)!;
       const plan = planSla({ facts: f, sent: sent.get(id)!, now, rules, calendar: ctx.calendarFor(c.departmentId), memo: memo(c.departmentId) });
       if (plan.steps.length === 0) scheduled.push({ id, next: plan.nextDueAt, clocks: plan.clocks });
-      else if (plan.steps[0]!.kind === 'upgrade') upgrades.push({ complaint: c, transferredAt: f.transferredAt });
+      else if (plan.steps[0]!.kind === 'upgrade') upgrades.push({ complaint: c, transferredAt: f.transferredAt, reopenedAt: f.reopenedAt });
       else if (plan.escalate && c.escalationTier < TOP_TIER) {
         const steps = plan.steps as NoticeStep[];
         const escalating = steps.filter((s): s is Extract<NoticeStep, { kind: 'overdue' }> => s.kind === 'overdue' && s.clock.onOverdue === 'escalate');

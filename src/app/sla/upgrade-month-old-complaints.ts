@@ -6,8 +6,7 @@
  */
 import type { Tx } from '../../store/database.ts';
 import type { Complaint } from '../../store/generated/client.ts';
-import { nextWorkingInstant } from '../../domain/calendar.ts';
-import { reclassifyDeadlines } from '../../domain/deadline-adjustments.ts';
+import { deadlinesAfterSeverityChange } from '../../domain/deadline-adjustments.ts';
 import { t } from '../../i18n/index.ts';
 import type { AppContext } from '../shared/context.ts';
 import { changeStatus } from '../complaints/change-status.ts';
@@ -18,21 +17,10 @@ import { mention } from '../complaints/escalate-complaint.ts';
 import { formatLocalTime } from '../shared/format.ts';
 import { complaintLabels, departmentOf, recordNotice } from './sla-notice.ts';
 
-/** The new deadlines, the row's changes and the audit details of an upgrade to major (`transferredAt`: the last transfer, while not yet accepted). */
-function upgradeOf(ctx: AppContext, complaint: Complaint, transferredAt: Date | null) {
+/** The new deadlines, the row's changes and the audit details of an upgrade to major (after its last transfer and reopening, as a staff reclassification). */
+function upgradeOf(ctx: AppContext, complaint: Complaint, transferredAt: Date | null, reopenedAt: Date | null) {
   const months = ctx.config.escalation.upgradeToMajorAfterMonths;
-  const calendar = ctx.calendarFor(complaint.departmentId);
-  // After a transfer the accept clock runs from the transfer, as for a staff reclassification.
-  const deadlines = reclassifyDeadlines({
-    severity: 'major',
-    policy: ctx.sla,
-    calendar,
-    clockStartAt: complaint.clockStartAt,
-    intakeDueAt: complaint.intakeDueAt,
-    pausedMinutes: complaint.pausedMinutes,
-    extensionMinutes: complaint.extensionMinutes,
-    acceptClockStartAt: transferredAt && complaint.status === 'registered' ? nextWorkingInstant(transferredAt, calendar) : undefined,
-  });
+  const deadlines = deadlinesAfterSeverityChange({ severity: 'major', policy: ctx.sla, calendar: ctx.calendarFor(complaint.departmentId), complaint, transferredAt, reopenedAt });
   const data = { severity: 'major', acceptDueAt: deadlines.acceptDueAt, firstReplyDueAt: deadlines.firstReplyDueAt, resolveDueAt: deadlines.resolveDueAt, hardLimitAt: deadlines.hardLimitAt };
   const details = {
     from: { category: complaint.category, severity: complaint.severity },
@@ -57,7 +45,8 @@ function queueUpgradeText(ctx: AppContext, tx: Tx, before: Complaint, resolveDue
 
 export async function upgradeMonthOldComplaint(ctx: AppContext, tx: Tx, complaint: Complaint, now: Date): Promise<void> {
   const transfer = complaint.status === 'registered' ? await tx.complaintEvent.findFirst({ where: { complaintId: complaint.id, type: 'transfer' }, orderBy: { id: 'desc' } }) : null;
-  const { data, details, actor } = upgradeOf(ctx, complaint, transfer?.at ?? null);
+  const reopen = await tx.complaintEvent.findFirst({ where: { complaintId: complaint.id, type: 'reopen' }, orderBy: { id: 'desc' } });
+  const { data, details, actor } = upgradeOf(ctx, complaint, transfer?.at ?? null, reopen?.at ?? null);
   const { before } = await changeStatus(tx, { complaintId: complaint.id, action: 'change_classification', actor, at: now, data, details });
   await recordNotice(tx, { complaintId: complaint.id, clock: 'severity', cycle: 0, kind: 'supervisor', dueAt: complaint.registeredAt }, now);
   await queueUpgradeText(ctx, tx, before, data.resolveDueAt, now);
@@ -67,8 +56,9 @@ export async function upgradeMonthOldComplaint(ctx: AppContext, tx: Tx, complain
 export interface UpgradeItem {
   /** the row as locked by the caller's transaction (FOR UPDATE) */
   complaint: Complaint;
-  /** its last transfer (the sweep's clock facts know it) */
+  /** its last transfer and reopening (the sweep's clock facts know them) */
   transferredAt: Date | null;
+  reopenedAt: Date | null;
 }
 
 /**
@@ -83,7 +73,7 @@ export async function upgradeMonthOldComplaints(ctx: AppContext, tx: Tx, items: 
   for (const item of items) {
     const decision = isStatus(item.complaint.status) ? decide(item.complaint.status, 'change_classification') : null;
     if (!decision?.ok) rest.push(item);
-    else plans.push({ ...item, to: decision.to, ...upgradeOf(ctx, item.complaint, item.transferredAt) });
+    else plans.push({ ...item, to: decision.to, ...upgradeOf(ctx, item.complaint, item.transferredAt, item.reopenedAt) });
   }
   if (!plans.length) return { upgraded, rest };
   const ids = plans.map((p) => p.complaint.id);
