@@ -15,6 +15,7 @@ import { archiveClosedComplaints, ARCHIVE_JOB } from '../../src/app/records/arch
 import { JobScheduler } from '../../src/jobs/scheduler.ts';
 import { botJobs } from '../../src/jobs/jobs.ts';
 import { enqueue } from '../../src/app/shared/outbox.ts';
+import { refreshComplaintCards } from '../../src/app/complaints/complaint-cards.ts';
 
 const DAY = 24 * 3600_000;
 const CS = 'oc_cs_group';
@@ -152,6 +153,10 @@ describe.each(harnessKinds())('archive on $name', (kind) => {
     await outboxSettled(h);
     expect(patches()).toBe(patchedBefore);
     expect(JSON.stringify(h.feishu.message(old.messageId).card)).toBe(cardBefore);
+    // a redraw asked for by a use case (e.g. after /forget de-identifies it) queues nothing: no patch, no fresh card
+    const queued = await db().outboxMessage.count();
+    await db().$transaction((tx) => refreshComplaintCards(tx, old.complaint.id, new Date(Date.now() + 15 * DAY)));
+    expect(await db().outboxMessage.count()).toBe(queued);
     // the recent one (not archived) is patched as before
     const other = await db().cardMessage.findFirstOrThrow({ where: { complaintId: recent.complaint.id, messageId: recent.messageId } });
     await db().$transaction((tx) => enqueue(tx, { channel: 'feishu', kind: 'card.patch', target: other.chatId, payload: { cardId: other.id }, complaintId: recent.complaint.id }, new Date()));

@@ -32,6 +32,8 @@ async function newCard(tx: Tx, complaintId: number, chatId: string, at: Date): P
  */
 export async function refreshComplaintCards(tx: Tx, complaintId: number, at: Date, opts: { except?: string } = {}): Promise<void> {
   const complaint = await tx.complaint.findUniqueOrThrow({ where: { id: complaintId }, include: { department: true } });
+  // An archived complaint's cards are no longer updated, nor replaced by fresh ones (/find still posts one on demand).
+  if (complaint.archivedAt) return;
   await refreshCardsOfComplaints(tx, new Map([[complaintId, complaint.department.chatId]]), at, opts);
 }
 
