@@ -10,7 +10,7 @@ import type { PeriodReport } from '../src/app/reports/report-figures.ts';
 import { t, type Language, type MessageKey } from '../src/i18n/index.ts';
 import { escapeMarkdown, header, hoursText } from './digest-card.ts';
 import { handlerTable } from './appraisal.ts';
-import { causeLines, slaLines, subjectLines } from './summary-card.ts';
+import { causeLines, slaLines, subjectLines, trendElements } from './summary-card.ts';
 
 /** Hours past a limit, in hours under two days, else in days to a tenth. */
 export function overText(lang: Language, hours: number): string {
@@ -44,24 +44,7 @@ export function renderPeriodReportCard(r: PeriodReport): Record<string, unknown>
 
   // Trend by month: one row per month, and the same as a chart.
   const trendTitle = r.kind === 'month' ? t(lang, 'digest.summary.trend', { months: f.trend.length }) : t(lang, 'report.trend');
-  const trendLines = f.trend.map((p) => t(lang, 'digest.summary.trendLine', { month: p.month, new: p.new, resolved: p.resolved }));
-  elements.push(md('trend', [`**${trendTitle}**`, ...trendLines].join('\n')));
-  const newLabel = t(lang, 'digest.series.new');
-  const resolvedLabel = t(lang, 'digest.series.resolved');
-  elements.push({
-    tag: 'chart',
-    element_id: 'trend_chart',
-    aspect_ratio: '16:9',
-    chart_spec: {
-      type: 'bar',
-      title: { text: trendTitle },
-      data: [{ id: 'trend', values: f.trend.flatMap((p) => [{ month: p.month, series: newLabel, count: p.new }, { month: p.month, series: resolvedLabel, count: p.resolved }]) }],
-      xField: ['month', 'series'],
-      yField: 'count',
-      seriesField: 'series',
-      legends: { visible: true, orient: 'bottom' },
-    },
-  });
+  elements.push(...trendElements(lang, f.trend, trendTitle, 'bar'));
 
   elements.push(md('causes', causeLines(lang, f, r.causeNames).join('\n')));
   const measures = r.measures.map((m, i) =>

@@ -36,25 +36,7 @@ export function renderSummaryCard(s: MonthlySummary): Record<string, unknown> {
 
   if (s.handlers) elements.push(md('handlers', handlerTable(lang, s.handlers).join('\n')));
 
-  const trendLines = f.trend.map((p) => t(lang, 'digest.summary.trendLine', { month: p.month, new: p.new, resolved: p.resolved }));
-  elements.push(md('trend', [`**${t(lang, 'digest.summary.trend', { months: f.trend.length })}**`, ...trendLines].join('\n')));
-  const newLabel = t(lang, 'digest.series.new');
-  const resolvedLabel = t(lang, 'digest.series.resolved');
-  elements.push({
-    tag: 'chart',
-    element_id: 'trend_chart',
-    aspect_ratio: '16:9',
-    chart_spec: {
-      type: 'line',
-      title: { text: t(lang, 'digest.summary.trend', { months: f.trend.length }) },
-      data: [{ id: 'trend', values: f.trend.flatMap((p) => [{ month: p.month, series: newLabel, count: p.new }, { month: p.month, series: resolvedLabel, count: p.resolved }]) }],
-      xField: 'month',
-      yField: 'count',
-      seriesField: 'series',
-      point: { visible: true },
-      legends: { visible: true, orient: 'bottom' },
-    },
-  });
+  elements.push(...trendElements(lang, f.trend, t(lang, 'digest.summary.trend', { months: f.trend.length }), 'line'));
   elements.push(md('footer', t(lang, 'digest.footer', { at: formatLocalTime(s.generatedAt, s.timeZone) }), { text_size: 'notation' }));
   return {
     schema: '2.0',
@@ -65,6 +47,34 @@ export function renderSummaryCard(s: MonthlySummary): Record<string, unknown> {
 }
 
 /** SLA attainment, time to resolve and the ratings of a month's (or a period's) figures. */
+/**
+ * The trend by month: one line per month, and the same as a chart (a line for the monthly summary's six
+ * months, bars for a quarter's or a year's months).
+ */
+export function trendElements(lang: Language, trend: MonthFigures['trend'], title: string, kind: 'line' | 'bar'): Record<string, unknown>[] {
+  const lines = trend.map((p) => t(lang, 'digest.summary.trendLine', { month: p.month, new: p.new, resolved: p.resolved }));
+  const newLabel = t(lang, 'digest.series.new');
+  const resolvedLabel = t(lang, 'digest.series.resolved');
+  return [
+    { tag: 'markdown', element_id: 'trend', content: [`**${title}**`, ...lines].join('\n') },
+    {
+      tag: 'chart',
+      element_id: 'trend_chart',
+      aspect_ratio: '16:9',
+      chart_spec: {
+        type: kind,
+        title: { text: title },
+        data: [{ id: 'trend', values: trend.flatMap((p) => [{ month: p.month, series: newLabel, count: p.new }, { month: p.month, series: resolvedLabel, count: p.resolved }]) }],
+        xField: kind === 'bar' ? ['month', 'series'] : 'month',
+        yField: 'count',
+        seriesField: 'series',
+        ...(kind === 'line' ? { point: { visible: true } } : {}),
+        legends: { visible: true, orient: 'bottom' },
+      },
+    },
+  ];
+}
+
 export function slaLines(lang: Language, f: MonthFigures): string[] {
   const avg = ratingAverage(f.ratings);
   const ratings = f.ratings.reduce((a, b) => a + b, 0);

@@ -6,13 +6,12 @@
  * Streamed like the complaints export: batches by id, never the whole log in memory.
  */
 import type { Writable } from 'node:stream';
-import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Db } from '../../store/database.ts';
 import type { AppConfig } from '../../config/schema.ts';
 import type { ReportPeriod } from '../../domain/report-period.ts';
 import { t, type MessageKey } from '../../i18n/index.ts';
-import { localClock } from './export-complaints.ts';
+import { localClock, workbookBytes } from './export-complaints.ts';
 
 const BATCH = 2000;
 export const ACCESS_SHEET = 'access';
@@ -64,16 +63,7 @@ export async function writeAccessLogExport(db: Db, config: AppConfig, opts: { pe
 }
 
 export async function buildAccessLogExport(db: Db, config: AppConfig, opts: { period: ReportPeriod; generatedAt: Date }): Promise<{ data: Buffer; entries: number }> {
-  const out = new PassThrough();
-  const chunks: Buffer[] = [];
-  out.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<void>((resolve, reject) => {
-    out.on('end', resolve);
-    out.on('error', reject);
-  });
-  const result = await writeAccessLogExport(db, config, opts, out);
-  await done;
-  return { data: Buffer.concat(chunks), ...result };
+  return workbookBytes((out) => writeAccessLogExport(db, config, opts, out));
 }
 
 /** access-log-2026-11.xlsx */

@@ -204,6 +204,16 @@ export async function writeComplaintExport(db: Db, config: AppConfig, opts: Expo
 
 /** The same workbook as bytes, for uploading into a chat. */
 export async function buildComplaintExport(db: Db, config: AppConfig, opts: ExportOptions): Promise<{ data: Buffer } & ExportResult> {
+  return workbookBytes((out) => writeComplaintExport(db, config, opts, out));
+}
+
+/** export-2026-11.xlsx, export-2026-Q4-full.xlsx */
+export function exportFileName(opts: Pick<ExportOptions, 'period' | 'fullData'>): string {
+  return `complaints-${opts.period.label.replace(/\.\./g, '_')}${opts.fullData ? '-full' : ''}.xlsx`;
+}
+
+/** A streamed workbook written to memory: its bytes and what the writer returned (for uploading into a chat). */
+export async function workbookBytes<R extends object>(write: (out: PassThrough) => Promise<R>): Promise<{ data: Buffer } & R> {
   const out = new PassThrough();
   const chunks: Buffer[] = [];
   out.on('data', (c: Buffer) => chunks.push(c));
@@ -211,12 +221,7 @@ export async function buildComplaintExport(db: Db, config: AppConfig, opts: Expo
     out.on('end', resolve);
     out.on('error', reject);
   });
-  const result = await writeComplaintExport(db, config, opts, out);
+  const result = await write(out);
   await done;
   return { data: Buffer.concat(chunks), ...result };
-}
-
-/** export-2026-11.xlsx, export-2026-Q4-full.xlsx */
-export function exportFileName(opts: Pick<ExportOptions, 'period' | 'fullData'>): string {
-  return `complaints-${opts.period.label.replace(/\.\./g, '_')}${opts.fullData ? '-full' : ''}.xlsx`;
 }
