@@ -83,6 +83,11 @@ export class OutboxWorker {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.passing;
+    await this.settled();
+  }
+
+  /** Resolves when the background loop has no send in flight (the sends it started are finished and marked). */
+  async settled(): Promise<void> {
     while (this.inFlight.size) await Promise.allSettled([...this.inFlight.values()]);
   }
 

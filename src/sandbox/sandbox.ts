@@ -283,8 +283,16 @@ export class SandboxWorld {
 export class SandboxInputError extends Error {}
 
 /** Delivers what the last slot queued before simulated time moves on (a running bot does so within seconds). */
+/**
+ * Delivers what the slot queued before simulated time moves on: passes until none claims a row and the
+ * background loop has nothing in flight either (a row it holds — waiting on a group's rate limit, say —
+ * cannot be claimed by a pass, and would otherwise still be on its way when the time step answers).
+ */
 async function settleOutbox(bot: RunningBot): Promise<void> {
-  for (let i = 0; i < 50; i++) if ((await bot.outbox.runOnce()) === 0) return;
+  for (let i = 0; i < 50; i++) {
+    await bot.outbox.settled();
+    if ((await bot.outbox.runOnce()) === 0 && bot.outbox.busy === 0) return;
+  }
 }
 
 function readState(dataDir: string): SavedState {
