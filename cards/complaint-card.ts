@@ -17,8 +17,8 @@ import { MAX_RESOLUTION } from '../src/app/complaints/resolve-complaint.ts';
 import { REJECT_REASONS, TEXT_LIMITS, MAX_ESCALATION_TIER } from '../src/app/staff/staff-input.ts';
 import { resolutionDetailLines, resolutionFormFields } from './resolution-fields.ts';
 import { customerTaskElements } from './customer-tasks.ts';
+import { button, plain, type Element } from './elements.ts';
 
-type Element = Record<string, unknown>;
 
 const HEADER_COLOR: Record<ComplaintView['status'], string> = {
   registered: 'red',
@@ -38,22 +38,6 @@ function snippet(text: unknown, max = 60): string {
   if (typeof text !== 'string') return '';
   const flat = text.replace(/\s+/g, ' ').trim();
   return escapeMarkdown(flat.length > max ? `${flat.slice(0, max)}…` : flat);
-}
-
-function plain(content: string) {
-  return { tag: 'plain_text', content };
-}
-
-function button(id: CardAction, complaintId: number, label: string, opts: { primary?: boolean; danger?: boolean; submit?: boolean; tier?: number } = {}): Element {
-  return {
-    tag: 'button',
-    element_id: id,
-    name: id,
-    type: opts.danger ? 'danger' : opts.primary ? 'primary' : 'default',
-    ...(opts.submit ? { form_action_type: 'submit' } : {}),
-    text: plain(label),
-    behaviors: [{ type: 'callback', value: cardValue(id, complaintId, { t: opts.tier }) }],
-  };
 }
 
 function buttonRow(id: string, buttons: Element[]): Element {

@@ -9,15 +9,13 @@ import type { ComplaintView } from '../src/app/complaints/complaint-view.ts';
 import type { MessageKey } from '../src/i18n/index.ts';
 import { TEXT_LIMITS } from '../src/app/staff/staff-input.ts';
 import { cardValue, FORM_FIELDS } from './actions.ts';
+import { button, plain, type Element } from './elements.ts';
 
-type Element = Record<string, unknown>;
 type Label = (key: MessageKey, params?: Record<string, string | number>) => string;
 
 /** Open tasks shown with their button; done ones shown (latest first) up to this many. A card must stay under 30 KB. */
 const OPEN_SHOWN = 5;
 const DONE_SHOWN = 3;
-
-const plain = (content: string) => ({ tag: 'plain_text', content });
 
 function flat(text: string, max = 300): string {
   const one = text.replace(/\s+/g, ' ').trim();
@@ -51,7 +49,7 @@ export function customerTaskElements(view: ComplaintView, label: Label, time: (d
   }
   if (live && offline.linkTo) {
     out.push({ tag: 'markdown', element_id: 'link_offer', content: label('card.link.offer', { name: escape(offline.linkTo.name), platform: label(`channel.${offline.linkTo.platform}` as MessageKey) }) });
-    out.push({ tag: 'button', element_id: 'link', name: 'link', type: 'default', text: plain(label('card.button.link')), behaviors: [{ type: 'callback', value: cardValue('link', view.id) }] });
+    out.push(button('link', view.id, label('card.button.link')));
   }
   if (live && view.status === 'resolved') {
     out.push({
@@ -68,15 +66,7 @@ export function customerTaskElements(view: ComplaintView, label: Label, time: (d
           options: [1, 2, 3, 4, 5].map((n) => ({ text: plain(label('card.rating.option', { n })), value: String(n) })),
         },
         { tag: 'input', element_id: 'rating_comment', name: FORM_FIELDS.ratingComment, max_length: TEXT_LIMITS.reason, placeholder: plain(label('card.input.ratingComment')) },
-        {
-          tag: 'button',
-          element_id: 'staff_rate',
-          name: 'staff_rate',
-          type: 'primary',
-          form_action_type: 'submit',
-          text: plain(label('card.button.rate')),
-          behaviors: [{ type: 'callback', value: cardValue('staff_rate', view.id) }],
-        },
+        button('staff_rate', view.id, label('card.button.rate'), { primary: true, submit: true }),
       ],
     });
   }
@@ -100,15 +90,7 @@ function questionElements(view: ComplaintView, label: Label, time: (d: Date) => 
       name: 'answer_form',
       elements: [
         { tag: 'input', element_id: 'answer_input', name: FORM_FIELDS.customerAnswer, max_length: 1000, input_type: 'multiline_text', rows: 2, placeholder: plain(label('answerTask.input')) },
-        {
-          tag: 'button',
-          element_id: 'answered',
-          name: 'answered',
-          type: 'primary',
-          form_action_type: 'submit',
-          text: plain(label('answerTask.button')),
-          behaviors: [{ type: 'callback', value: cardValue('answered', view.id) }],
-        },
+        button('answered', view.id, label('answerTask.button'), { primary: true, submit: true }),
       ],
     });
   return out;

@@ -224,11 +224,7 @@ export class FeishuEmulator {
   }
 
   private takeFault(req: RateLimitRequest): NetworkFault | undefined {
-    const rule = this.faults.find((r) => r.remaining > 0 && r.match(req));
-    if (!rule) return undefined;
-    rule.remaining--;
-    this.faults = this.faults.filter((r) => r.remaining > 0);
-    return rule.fault;
+    return takeRule(this.faults, req)?.fault;
   }
 
   clearRateLimits(): void {
@@ -236,11 +232,7 @@ export class FeishuEmulator {
   }
 
   private takeRateLimit(req: RateLimitRequest): RateLimitOptions | undefined {
-    const rule = this.rateLimits.find((r) => r.remaining > 0 && r.match(req));
-    if (!rule) return undefined;
-    rule.remaining--;
-    this.rateLimits = this.rateLimits.filter((r) => r.remaining > 0);
-    return rule.opts;
+    return takeRule(this.rateLimits, req)?.opts;
   }
 
   // ---- recorded calls ------------------------------------------------------------------------------
@@ -610,4 +602,13 @@ export function randomOpenId(): string {
 /** Random `oc_…` chat id. */
 export function randomChatId(): string {
   return 'oc_' + randomBytes(16).toString('hex');
+}
+
+/** The first rule matching `req` that has uses left, one use taken (rules used up are removed from `rules`). */
+function takeRule<R extends { remaining: number; match: (req: RateLimitRequest) => boolean }>(rules: R[], req: RateLimitRequest): R | undefined {
+  const i = rules.findIndex((r) => r.remaining > 0 && r.match(req));
+  if (i < 0) return undefined;
+  const rule = rules[i]!;
+  if (--rule.remaining === 0) rules.splice(i, 1);
+  return rule;
 }
