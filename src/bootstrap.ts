@@ -95,6 +95,12 @@ export interface StartOptions {
   routes?: Record<string, Route>;
   /** How long stop() lets HTTP requests in flight finish before cutting them (default 5 s). */
   drainMs?: number;
+  /**
+   * Telegram's per-chat sending rate (default TELEGRAM_PER_CHAT: a burst of 10, then 1 a second). The
+   * end-to-end tests raise it: their emulator has no such limit, and a conversation of thirty answers would
+   * otherwise spend twenty seconds waiting on it; the limiter itself is tested on its own.
+   */
+  telegramPerChat?: { burst: number; perSecond: number };
 }
 
 export async function startBot(opts: StartOptions): Promise<RunningBot> {
@@ -168,7 +174,7 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
       },
       errorText: (inbound) => t(languageFromCode(inbound.languageCode) ?? config.defaultLanguage, 'customer.error'),
     });
-    senders.telegram = customerSender(telegram, telegramLimits());
+    senders.telegram = customerSender(telegram, telegramLimits(opts.telegramPerChat));
     customerPorts.telegram = telegram;
     probes.telegram = telegram;
     if (telegram.webhookPath) routes[telegram.webhookPath] = (req, res) => telegram!.handleWebhook(req, res);

@@ -42,8 +42,10 @@ export function customerSender(port: CustomerChannelPort, limits: SendLimit[] = 
  * is let through, as Telegram does, so a quick exchange is not slowed), 20 a minute in a group, about 30 a
  * second for the whole bot. Each wait holds back only its own chat's lane: other chats go on meanwhile.
  */
-export function telegramLimits(): SendLimit[] {
-  const perChat = new TokenBucketLimiter({ burst: 10, perSecond: 1 });
+export const TELEGRAM_PER_CHAT = { burst: 10, perSecond: 1 };
+
+export function telegramLimits(perChatRate: { burst: number; perSecond: number } = TELEGRAM_PER_CHAT): SendLimit[] {
+  const perChat = new TokenBucketLimiter(perChatRate);
   const perGroup = new PerKeyRateLimiter({ limit: 20, windowMs: 60_000 });
   const perBot = new PerKeyRateLimiter({ limit: 30, windowMs: 1000 });
   return [

@@ -12,6 +12,7 @@ import { TelegramEmulator, DEFAULT_TOKEN } from '../../src/sandbox/emulators/tel
 import { openDatabase } from '../../src/store/database.ts';
 import { CustomerChat } from '../e2e/customer-e2e.ts';
 import type { Harness } from '../support/harness.ts';
+import { seedEmbeddedDataDir } from '../support/databases.ts';
 import { spawnBot, type BotProcess } from './bot-process.ts';
 
 describe('SIGTERM in the middle of a confirm', () => {
@@ -27,6 +28,7 @@ describe('SIGTERM in the middle of a confirm', () => {
     tg = new TelegramEmulator();
     await tg.start();
     const dataDir = mkdtempSync(path.join(tmpdir(), 'cb-sigterm-'));
+    seedEmbeddedDataDir(dataDir); // the migrated template: this test is about what follows start-up, not creating a database
     bot = spawnBot({ TELEGRAM_BOT_TOKEN: DEFAULT_TOKEN, TELEGRAM_API_ROOT: tg.apiRoot, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
     await vi.waitFor(() => expect(bot!.polling()).toBe(true), { timeout: 170_000, interval: 200 });
 

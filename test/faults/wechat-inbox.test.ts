@@ -12,6 +12,7 @@ import { WechatEmulator, type EmulatedUser } from '../../src/sandbox/emulators/w
 import { WECHAT_OA_PATH } from '../../adapters/wechat/official-account.ts';
 import { openDatabase } from '../../src/store/database.ts';
 import { OA_APP_ID, OA_APP_SECRET, OA_TOKEN } from '../support/wechat.ts';
+import { seedEmbeddedDataDir } from '../support/databases.ts';
 import { spawnBot, type BotProcess } from './bot-process.ts';
 
 describe('WeChat pushes survive SIGKILL', () => {
@@ -27,6 +28,7 @@ describe('WeChat pushes survive SIGKILL', () => {
     wechat = new WechatEmulator({ appId: OA_APP_ID, appSecret: OA_APP_SECRET, token: OA_TOKEN });
     await wechat.start();
     const dataDir = mkdtempSync(path.join(tmpdir(), 'cb-wechat-kill-'));
+    seedEmbeddedDataDir(dataDir); // the migrated template: this test is about what follows start-up, not creating a database
     const env = { WECHAT_OA_APP_ID: OA_APP_ID, WECHAT_OA_APP_SECRET: OA_APP_SECRET, WECHAT_OA_TOKEN: OA_TOKEN, WECHAT_API_BASE: wechat.apiBase, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
     const start = async () => {
       const bot = spawnBot(env);

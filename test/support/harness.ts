@@ -29,6 +29,9 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** The emulator has no per-chat limit; tests do not wait a second per answer past the first ten (bootstrap's telegramPerChat). */
+export const TEST_TELEGRAM_PER_CHAT = { burst: 10, perSecond: 50 };
+
 export interface Harness {
   telegram: TelegramEmulator;
   feishu: FeishuEmulator;
@@ -60,7 +63,7 @@ export async function startHarness(opts: { env?: Record<string, string>; databas
     ...opts.env,
   };
   const config = exampleConfig();
-  const boot = () => startBot({ env: loadEnv(env), config, log: createLogger(process.env.E2E_LOG ?? 'silent'), outboxPollMs: 200, jobs: opts.jobs ?? false, ...(opts.now ? { now: opts.now } : {}) });
+  const boot = () => startBot({ env: loadEnv(env), config, log: createLogger(process.env.E2E_LOG ?? 'silent'), outboxPollMs: 200, jobs: opts.jobs ?? false, telegramPerChat: TEST_TELEGRAM_PER_CHAT, ...(opts.now ? { now: opts.now } : {}) });
   const harness: Harness = {
     telegram,
     feishu,
