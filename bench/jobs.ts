@@ -13,7 +13,8 @@
  * escalations, month-old upgrades), and the cost per due complaint from 10 to 10,000 reminders due; and,
  * on the embedded database (PGlite, BENCH_PGLITE_TOTAL complaints, default 20,000), the longest wait of a
  * customer's message while a sweep of 1,000 due runs. BENCH_TOTAL=100000 makes a quick run (default
- * 1,000,000); BENCH_SCALE=0 skips the scale part; BENCH_PART=stall runs only the PGlite stall measurement.
+ * 1,000,000); BENCH_SCALE=0 skips the scale part; BENCH_PART=stall runs only the PGlite stall measurement,
+ * BENCH_PART=upgrades only the 1,000 month-old upgrades.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -67,7 +68,7 @@ async function createBench(total: number, open: number): Promise<Bench> {
     ...contextCalendars(config),
     sla: slaFromConfig(config),
     now: () => NOW,
-    log: createLogger('silent'),
+    log: createLogger(process.env.LOG_LEVEL ?? 'silent'),
     outboxChanged: () => {},
   };
   await syncDirectory(ctx);
@@ -312,6 +313,20 @@ async function printStall(): Promise<void> {
 // BENCH_PART=stall: only the embedded database's stall measurement (no PostgreSQL seeding).
 if (process.env.BENCH_PART === 'stall') {
   await printStall();
+  process.exit(0);
+}
+
+// BENCH_PART=upgrades: only 1,000 month-old upgrades at once on the big database (to profile that case).
+if (process.env.BENCH_PART === 'upgrades') {
+  const b = await createBench(TOTAL, 25_000);
+  try {
+    await sweepSlaClocks(b.ctx); // nothing left due
+    const r = await sweepOnce(b, () => makeUpgradesDue(b, 1000));
+    console.log(`1,000 month-old complaints due at ${TOTAL.toLocaleString('en')}: ${r.ms.toFixed(0)} ms (${r.counts.upgrades} upgrades, ${r.counts.escalations} escalations, ${(r.ms / Math.max(1, r.counts.complaints)).toFixed(2)} ms per due complaint)`);
+  } finally {
+    await b.database.close();
+    await admin((c) => c.query(`DROP DATABASE IF EXISTS ${b.name} WITH (FORCE)`));
+  }
   process.exit(0);
 }
 

@@ -173,7 +173,12 @@ interface Compiled {
   workingDays: Set<number>;
   holidays: Set<string>;
   makeUps: Set<string>;
+  /** Working intervals per day number, computed once: a month-old complaint's clocks walk the same days again and again. */
+  days: Map<number, readonly (readonly [number, number])[]>;
 }
+
+/** Days remembered per compiled calendar (about 27 years of days): beyond it the memo starts again. */
+const DAY_MEMO_LIMIT = 10_000;
 
 /** Compiled calendars, per calendar object; the fingerprint catches an object changed since. */
 const compiledCache = new WeakMap<BusinessCalendar, { fingerprint: string; compiled: Compiled }>();
@@ -215,6 +220,7 @@ function compileUncached(cal: BusinessCalendar): Compiled {
     workingDays: new Set(cal.workingDays),
     holidays: new Set(cal.holidays),
     makeUps: new Set(cal.makeUpWorkdays),
+    days: new Map(),
   };
 }
 
@@ -248,8 +254,18 @@ function localInstant(day: number, minutes: number, c: Compiled): number {
   ).toMillis();
 }
 
-/** Working intervals [start, end) in ms of a day number; empty on a non-working day. */
-function intervalsOfDay(day: number, c: Compiled): [number, number][] {
+/** Working intervals [start, end) in ms of a day number; empty on a non-working day. Memoised per calendar (pure in `day`). */
+function intervalsOfDay(day: number, c: Compiled): readonly (readonly [number, number])[] {
+  let known = c.days.get(day);
+  if (!known) {
+    if (c.days.size >= DAY_MEMO_LIMIT) c.days.clear();
+    known = computeIntervalsOfDay(day, c);
+    c.days.set(day, known);
+  }
+  return known;
+}
+
+function computeIntervalsOfDay(day: number, c: Compiled): [number, number][] {
   if (!isWorkingDayNumber(day, c)) return [];
   const out: [number, number][] = [];
   for (const h of c.hours) {

@@ -5,6 +5,7 @@ import {
   addWorkingDays,
   businessMinutesBetween,
   endOfWorkingDay,
+  freezeCalendar,
   isWorkingDate,
   isWorkingDay,
   isWorkingTime,
@@ -448,5 +449,26 @@ describe('validateCalendar', () => {
       makeUpWorkdays: [],
     });
     expect(problems.length).toBe(4);
+  });
+});
+
+describe('the per-day memo', () => {
+  it('follows a calendar changed after use: a holiday added later moves the deadline', () => {
+    const cal: BusinessCalendar = { ...BERLIN, holidays: [] };
+    const start = at('2026-12-07 09:00', 'Europe/Berlin'); // Monday
+    expect(fmt(addBusinessMinutes(start, 9 * 60 * 2, cal), 'Europe/Berlin')).toBe('2026-12-08 18:00');
+    cal.holidays = ['2026-12-08'];
+    expect(fmt(addBusinessMinutes(start, 9 * 60 * 2, cal), 'Europe/Berlin')).toBe('2026-12-09 18:00');
+  });
+
+  it('answers the same from memory as computed fresh, over years of days (frozen calendar)', () => {
+    const frozen = freezeCalendar({ ...SH, holidays: [...SH.holidays], makeUpWorkdays: [...SH.makeUpWorkdays], workingHours: SH.workingHours.map((h) => ({ ...h })), workingDays: [...SH.workingDays] });
+    const start = at('2026-01-05 10:30');
+    for (const minutes of [1, 480, 9_000, 200_000]) {
+      const first = addBusinessMinutes(start, minutes, frozen);
+      expect(addBusinessMinutes(start, minutes, frozen).getTime()).toBe(first.getTime());
+      expect(addBusinessMinutes(start, minutes, { ...SH }).getTime()).toBe(first.getTime()); // a fresh, unfrozen copy: no memo shared
+      expect(businessMinutesBetween(start, first, frozen)).toBe(minutes);
+    }
   });
 });
