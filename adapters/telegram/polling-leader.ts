@@ -5,7 +5,7 @@
  * leader's own connection fails, it stops polling at once (it can no longer prove it is the only one).
  */
 import { createHash } from 'node:crypto';
-import type { Client } from 'pg';
+import pg from 'pg';
 import type { Logger } from '../../src/logger.ts';
 
 export interface PollingLeaderOptions {
@@ -19,7 +19,7 @@ export interface PollingLeaderOptions {
 }
 
 export class PollingLeader {
-  private client: Client | undefined;
+  private client: pg.Client | undefined;
   private leading = false;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
@@ -60,7 +60,6 @@ export class PollingLeader {
     if (this.stopped) return;
     try {
       if (!this.client) {
-        const { default: pg } = await import('pg'); // PostgreSQL deployments only: the embedded database never loads the driver
         const client = new pg.Client({ connectionString: this.opts.url, keepAlive: true });
         client.on('error', (error) => {
           this.opts.log.warn({ err: error.message }, 'Telegram polling lock: connection lost');

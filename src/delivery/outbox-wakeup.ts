@@ -4,13 +4,13 @@
  * connection listening for it (reconnecting when it drops). On the embedded database there is one
  * instance, and use cases wake the worker in-process (AppContext.outboxChanged).
  */
-import type { Client } from 'pg';
+import pg from 'pg';
 import type { Logger } from '../logger.ts';
 
 export const OUTBOX_CHANNEL = 'outbox_new';
 
 export class OutboxWakeup {
-  private client: Client | undefined;
+  private client: pg.Client | undefined;
   private stopped = false;
   private retry: NodeJS.Timeout | undefined;
 
@@ -27,7 +27,6 @@ export class OutboxWakeup {
   }
 
   private async connect(): Promise<void> {
-    const { default: pg } = await import('pg'); // PostgreSQL deployments only: the embedded database never loads the driver
     const client = new pg.Client({ connectionString: this.opts.url, keepAlive: true });
     client.on('notification', () => this.opts.onWake());
     client.on('error', (error) => {

@@ -8,9 +8,9 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-// Each database's driver is imported when it is opened: a PostgreSQL deployment never loads PGlite, the
-// embedded default never loads pg (about 4 MB resident each way, bench:memory).
-import type { PGlite, PGliteOptions } from '@electric-sql/pglite';
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaClient } from './generated/client.ts';
 import { applyMigrations, readMigrations } from './schema-engine.ts';
@@ -64,7 +64,6 @@ function initdbArtifact(): Pick<PGliteOptions, 'initdbWasmModule'> {
 }
 
 async function openPGlite(dataDir: string, extra: Partial<PGliteOptions> = {}): Promise<PGlite> {
-  const { PGlite } = await import('@electric-sql/pglite');
   const pglite = new PGlite(dataDir, { ...pgliteArtifacts(), postgresqlconf: PGLITE_MEMORY_SETTINGS, ...extra });
   await pglite.waitReady;
   return pglite;
@@ -85,7 +84,6 @@ async function createEmbedded(dir: string): Promise<string[]> {
   const pglite = await openPGlite(creating, initdbArtifact());
   let applied: string[];
   try {
-    const { PrismaPGlite } = await import('pglite-prisma-adapter');
     applied = await applyMigrations(new PrismaPGlite(pglite));
   } finally {
     await pglite.close();
@@ -143,7 +141,6 @@ async function explainNeverCreated(prisma: PrismaClient, dataDir: string, error:
 
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
   if (opts.url) {
-    const { PrismaPg } = await import('@prisma/adapter-pg');
     const factory = new PrismaPg({ connectionString: opts.url, max: 10 });
     const prisma = new PrismaClient({ adapter: factory });
     return {
@@ -170,7 +167,6 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
     release();
     throw error;
   }
-  const { PrismaPGlite } = await import('pglite-prisma-adapter');
   const factory: SqlMigrationAwareDriverAdapterFactory = new PrismaPGlite(pglite);
   const prisma = new PrismaClient({ adapter: factory });
   return {
