@@ -183,7 +183,7 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
   let feishu: FeishuClient | undefined;
   if (env.FEISHU_APP_ID && env.FEISHU_APP_SECRET) {
     const { FeishuClient } = await import('../adapters/feishu/feishu-client.ts');
-    feishu = new FeishuClient({ appId: env.FEISHU_APP_ID, appSecret: env.FEISHU_APP_SECRET, domain: env.FEISHU_DOMAIN });
+    feishu = new FeishuClient({ appId: env.FEISHU_APP_ID, appSecret: env.FEISHU_APP_SECRET, domain: env.FEISHU_DOMAIN, log: log.child({ channel: 'feishu' }) });
     senders.feishu = feishuSender(feishu, database.prisma, config, { customers: customerPorts });
     const lang: Language = config.defaultLanguage;
     const answerCardAction = createCardActionHandler({

@@ -6,6 +6,8 @@
 import * as lark from '@larksuiteoapi/node-sdk';
 import axios, { type AxiosInstance } from 'axios';
 import { PlatformError, type StaffChannelPort } from '../../src/delivery/ports.ts';
+import type { Logger } from '../../src/logger.ts';
+import { sdkLogger } from './sdk-logger.ts';
 
 const TOKEN_INVALID = new Set([99991663, 99991661, 99991668]);
 const RATE_LIMITED = 99991400;
@@ -16,6 +18,8 @@ export interface FeishuClientOptions {
   domain: string;
   /** No answer (or no connection) within this fails the call, retryably (default 15 s). */
   timeoutMs?: number;
+  /** Where the SDK's own log lines go (at debug: the outbox worker logs each failure once); none when unset. */
+  log?: Logger;
 }
 
 /**
@@ -72,7 +76,8 @@ export class FeishuClient implements StaffChannelPort {
       cache: this.cache as unknown as lark.Cache,
       httpInstance: feishuHttpInstance(opts.timeoutMs ?? 15_000) as unknown as lark.HttpInstance,
       // Failures come back as PlatformError and are logged once, with context, by the outbox worker.
-      loggerLevel: lark.LoggerLevel.fatal,
+      loggerLevel: lark.LoggerLevel.info,
+      logger: sdkLogger(opts.log, { errorsAs: 'debug' }),
     });
   }
 

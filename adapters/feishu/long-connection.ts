@@ -10,6 +10,7 @@ import * as lark from '@larksuiteoapi/node-sdk';
 import { KeyedQueue } from '../../src/app/shared/keyed-queue.ts';
 import { feishuMessageKey } from './http-callbacks.ts';
 import type { Logger } from '../../src/logger.ts';
+import { sdkLogger } from './sdk-logger.ts';
 
 export interface LongConnectionOptions {
   appId: string;
@@ -49,12 +50,12 @@ export class FeishuLongConnection {
   async start(): Promise<void> {
     if (!/^cli_[0-9a-f]{16}$/.test(this.opts.appId))
       this.opts.log.warn({ appId: this.opts.appId }, 'Feishu: FEISHU_APP_ID does not look like cli_ + 16 hex digits; the SDK long connection may refuse to start');
-    const dispatcher = new lark.EventDispatcher({ loggerLevel: lark.LoggerLevel.error }).register({
+    const dispatcher = new lark.EventDispatcher({ loggerLevel: lark.LoggerLevel.error, logger: sdkLogger(this.opts.log, { errorsAs: 'warn' }) }).register({
       'card.action.trigger': async (data: unknown) => this.onCardAction(data as Record<string, unknown>),
       ...(this.opts.onMessage ? { 'im.message.receive_v1': async (data: unknown) => this.onMessage(data as Record<string, unknown>) } : {}),
     } as Record<string, (data: unknown) => Promise<unknown>>);
     this.accepting = true;
-    this.client = new lark.WSClient({ appId: this.opts.appId, appSecret: this.opts.appSecret, domain: this.opts.domain, loggerLevel: lark.LoggerLevel.warn });
+    this.client = new lark.WSClient({ appId: this.opts.appId, appSecret: this.opts.appSecret, domain: this.opts.domain, loggerLevel: lark.LoggerLevel.info, logger: sdkLogger(this.opts.log, { errorsAs: 'warn' }) });
     await this.client.start({ eventDispatcher: dispatcher });
     this.opts.log.info('Feishu: long connection started');
   }
