@@ -12,7 +12,8 @@ export default defineConfig({
     pool: 'forks',
     // Each worker process loads the modules (Prisma's client, the SDKs, PGlite's WebAssembly) once for
     // all its files instead of once per file: 105 s of imports became 12 s. Nothing in the tests mocks
-    // modules or changes globals, and every file opens its own databases and emulators.
+    // modules or leaves a global changed (a spy on console is restored after its file), and every file
+    // opens its own databases and emulators.
     isolate: false,
     // three workers on two cores: most end-to-end time is waiting on sockets, polls and timers, not CPU
     // (with two, the cores were 63 % busy and the run took 6 min 46 s; with three, 165 % and 4 min 49 s;

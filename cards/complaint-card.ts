@@ -19,7 +19,6 @@ import { resolutionDetailLines, resolutionFormFields } from './resolution-fields
 import { customerTaskElements } from './customer-tasks.ts';
 import { button, plain, type Element } from './elements.ts';
 
-
 const HEADER_COLOR: Record<ComplaintView['status'], string> = {
   registered: 'red',
   accepted: 'orange',

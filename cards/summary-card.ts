@@ -46,7 +46,6 @@ export function renderSummaryCard(s: MonthlySummary): Record<string, unknown> {
   };
 }
 
-/** SLA attainment, time to resolve and the ratings of a month's (or a period's) figures. */
 /**
  * The trend by month: one line per month, and the same as a chart (a line for the monthly summary's six
  * months, bars for a quarter's or a year's months).
@@ -75,6 +74,7 @@ export function trendElements(lang: Language, trend: MonthFigures['trend'], titl
   ];
 }
 
+/** SLA attainment, time to resolve and the ratings of a month's (or a period's) figures. */
 export function slaLines(lang: Language, f: MonthFigures): string[] {
   const avg = ratingAverage(f.ratings);
   const ratings = f.ratings.reduce((a, b) => a + b, 0);

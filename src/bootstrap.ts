@@ -21,7 +21,7 @@ import { loadComplaintView } from './app/complaints/complaint-view.ts';
 import { enqueueCardRefresh } from './app/shared/outbox.ts';
 import { recordInboundEvent } from './app/shared/record-inbound-event.ts';
 import { OutboxWorker, type ChannelSender } from './delivery/outbox-worker.ts';
-import { customerSender, feishuSender, telegramLimits, type CustomerPorts } from './delivery/senders.ts';
+import { customerSender, feishuSender, telegramLimits, type CustomerPorts, type TELEGRAM_PER_CHAT } from './delivery/senders.ts';
 import { closeHttpServer, startHttpServer, type Route } from './http/server.ts';
 import { HttpRefusal } from './http/body.ts';
 import { checkReadiness, type ReadinessProbe, type ReadinessReport } from './http/readiness.ts';
@@ -100,7 +100,7 @@ export interface StartOptions {
    * end-to-end tests raise it: their emulator has no such limit, and a conversation of thirty answers would
    * otherwise spend twenty seconds waiting on it; the limiter itself is tested on its own.
    */
-  telegramPerChat?: { burst: number; perSecond: number };
+  telegramPerChat?: typeof TELEGRAM_PER_CHAT;
 }
 
 export async function startBot(opts: StartOptions): Promise<RunningBot> {

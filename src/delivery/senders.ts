@@ -44,7 +44,7 @@ export function customerSender(port: CustomerChannelPort, limits: SendLimit[] = 
  */
 export const TELEGRAM_PER_CHAT = { burst: 10, perSecond: 1 };
 
-export function telegramLimits(perChatRate: { burst: number; perSecond: number } = TELEGRAM_PER_CHAT): SendLimit[] {
+export function telegramLimits(perChatRate: typeof TELEGRAM_PER_CHAT = TELEGRAM_PER_CHAT): SendLimit[] {
   const perChat = new TokenBucketLimiter(perChatRate);
   const perGroup = new PerKeyRateLimiter({ limit: 20, windowMs: 60_000 });
   const perBot = new PerKeyRateLimiter({ limit: 30, windowMs: 1000 });

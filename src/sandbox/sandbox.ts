@@ -282,7 +282,6 @@ export class SandboxWorld {
 /** Bad input from the page: answered with 400. */
 export class SandboxInputError extends Error {}
 
-/** Delivers what the last slot queued before simulated time moves on (a running bot does so within seconds). */
 /**
  * Delivers what the slot queued before simulated time moves on: passes until none claims a row and the
  * background loop has nothing in flight either (a row it holds — waiting on a group's rate limit, say —
